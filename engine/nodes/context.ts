@@ -1,0 +1,65 @@
+/**
+ * What a running node may touch: cancellation, progress, previews, a logger, the folders of the
+ * data directory and (later) the model manager. Nodes never reach into the engine otherwise.
+ */
+import type { ImageValue } from './values.js';
+
+/** The data folder's parts every node may use. */
+export interface Folders {
+  /** Where uploaded / user-provided inputs live (LoadImage reads here). */
+  input: string;
+  /** Where output nodes write results. */
+  output: string;
+  /** Scratch space, cleared at start-up. */
+  temp: string;
+  /** Model folders root. */
+  models: string;
+}
+
+/** Structured logger (pino-compatible subset). */
+export interface Logger {
+  debug(obj: object | string, msg?: string): void;
+  info(obj: object | string, msg?: string): void;
+  warn(obj: object | string, msg?: string): void;
+  error(obj: object | string, msg?: string): void;
+  child(bindings: Record<string, unknown>): Logger;
+}
+
+/** Handle to the model manager; the model runtime issue fills it in. */
+export interface ModelsHandle {
+  readonly available: boolean;
+}
+
+/** The workflow being run, as output nodes embed it into files. */
+export interface RunWorkflowInfo {
+  /** The API-format workflow (what ComfyUI calls the prompt). */
+  prompt: unknown;
+  /** The saved (UI) workflow, when the run came from one. */
+  workflow?: unknown;
+}
+
+export interface OptionsContext {
+  folders: Folders;
+}
+
+export interface FingerprintContext {
+  folders: Folders;
+  nodeId: string;
+}
+
+export interface NodeContext {
+  readonly runId: string;
+  readonly nodeId: string;
+  /** Aborted when the run is interrupted: long nodes check it between steps. */
+  readonly signal: AbortSignal;
+  readonly folders: Folders;
+  readonly log: Logger;
+  readonly models: ModelsHandle;
+  readonly workflow: RunWorkflowInfo;
+  /** Reports progress of a long node (e.g. sampling steps). */
+  progress(done: number, total: number): void;
+  /** Shows an intermediate image (rate-limited by subscribers). */
+  preview(image: ImageValue): void;
+  /** Throws the interruption error when the run was interrupted. */
+  throwIfAborted(): void;
+}

@@ -1,0 +1,102 @@
+#!/usr/bin/env node
+// Set-up shared by `npm start` and `npm test`: plain Node, no dependencies, fast when nothing is
+// missing. Installs missing Debian packages (as root), runs `npm ci` when node_modules is
+// missing or stale, builds when sources changed, and generates the demo models when present.
+import { spawnSync } from 'node:child_process';
+import { existsSync, readdirSync, statSync, writeFileSync, rmSync, mkdirSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const quiet = process.argv.includes('--quiet');
+const say = (line) => { if (!quiet) process.stderr.write(`[setup] ${line}\n`); };
+
+/** Debian packages the project uses, by the command that proves each is present. */
+const SYSTEM_PACKAGES = [
+  { command: 'ffmpeg', pkg: 'ffmpeg', why: 'video encoding' },
+];
+
+function run(cmd, args, options = {}) {
+  const result = spawnSync(cmd, args, { cwd: root, stdio: quiet ? ['ignore', 'ignore', 'inherit'] : 'inherit', ...options });
+  if (result.error) throw new Error(`${cmd} could not start: ${result.error.message}`);
+  if (result.status !== 0) throw new Error(`${cmd} ${args.join(' ')} exited with ${result.status}`);
+}
+
+function hasCommand(command) {
+  return (process.env.PATH ?? '').split(':').some((dir) => dir && existsSync(join(dir, command)));
+}
+
+function ensureSystemPackages() {
+  const missing = SYSTEM_PACKAGES.filter((p) => !hasCommand(p.command));
+  if (missing.length === 0) return;
+  const names = missing.map((p) => p.pkg);
+  const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
+  if (!isRoot || !hasCommand('apt-get')) {
+    say(`missing system packages: ${names.join(', ')} (${missing.map((p) => p.why).join(', ')}); install them with your package manager (e.g. sudo apt-get install -y ${names.join(' ')}). Features that need them will answer "not available".`);
+    return;
+  }
+  say(`installing Debian packages: ${names.join(', ')}`);
+  const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
+  run('apt-get', ['update', '-qq'], { env });
+  run('apt-get', ['install', '-y', '-qq', '--no-install-recommends', ...names], { env });
+}
+
+function mtime(path) {
+  try { return statSync(path).mtimeMs; } catch { return 0; }
+}
+
+function ensureNodeModules() {
+  const lock = join(root, 'package-lock.json');
+  const installed = join(root, 'node_modules', '.package-lock.json');
+  if (existsSync(installed) && mtime(installed) >= mtime(lock)) return;
+  say('installing npm packages (npm ci)');
+  // onnxruntime-node's install script downloads CUDA libraries; package.json denies it
+  // (allowScripts) and this variable covers npm versions that ignore allowScripts.
+  const env = { ...process.env, ONNXRUNTIME_NODE_INSTALL: 'skip', ONNXRUNTIME_NODE_INSTALL_CUDA: 'skip' };
+  const args = existsSync(lock) ? ['ci', '--no-audit', '--no-fund'] : ['install', '--no-audit', '--no-fund'];
+  run(process.platform === 'win32' ? 'npm.cmd' : 'npm', args, { env });
+}
+
+const SOURCE_DIRS = ['engine', 'nodes', 'test', 'bench', 'editor'];
+const BUILD_STAMP = join(root, 'dist', '.build-stamp');
+
+function newestSource() {
+  let newest = Math.max(mtime(join(root, 'tsconfig.json')), mtime(join(root, 'package-lock.json')));
+  const stack = SOURCE_DIRS.map((d) => join(root, d)).filter((d) => existsSync(d));
+  while (stack.length > 0) {
+    const dir = stack.pop();
+    for (const entry of readdirSync(dir, { withFileTypes: true })) {
+      if (entry.name === 'node_modules' || entry.name === 'artifacts') continue;
+      const full = join(dir, entry.name);
+      if (entry.isDirectory()) stack.push(full);
+      else newest = Math.max(newest, mtime(full));
+    }
+  }
+  return newest;
+}
+
+function ensureBuild() {
+  if (existsSync(BUILD_STAMP) && mtime(BUILD_STAMP) >= newestSource()) return;
+  say('building (tsc)');
+  // A clean build: stale outputs of deleted sources must not linger in dist/.
+  rmSync(join(root, 'dist'), { recursive: true, force: true });
+  run(process.execPath, [join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.json']);
+  mkdirSync(dirname(BUILD_STAMP), { recursive: true });
+  writeFileSync(BUILD_STAMP, new Date().toISOString());
+}
+
+function ensureDemoModels() {
+  const generator = join(root, 'dist', 'engine', 'models', 'demo', 'generate.js');
+  if (!existsSync(generator)) return; // the model runtime adds this step
+  run(process.execPath, [generator, '--if-missing']);
+}
+
+try {
+  ensureSystemPackages();
+  ensureNodeModules();
+  ensureBuild();
+  ensureDemoModels();
+} catch (error) {
+  process.stderr.write(`[setup] failed: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.exit(1);
+}

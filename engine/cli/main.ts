@@ -1,0 +1,185 @@
+/**
+ * The `switchyard` command: `run`, `validate`, `nodes` (and `serve` once the server lands).
+ * Exit codes: 0 success, 1 a failed or invalid run, 2 a usage error. Bad input never prints a
+ * stack trace: every failure is a one-line reason (or one JSON object with `--json`).
+ */
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { readFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import { SwitchyardError, toSwitchyardError } from '../errors.js';
+import { createLogger, parseLogLevel } from '../log/logger.js';
+import { resolveDataDir } from '../store/folders.js';
+import { createEngine, type Engine } from '../runtime/engine.js';
+import { parseSetArguments } from '../runtime/params.js';
+import { describeNodes } from '../nodes/describe.js';
+import { ENGINE_VERSION } from '../version.js';
+import { renderRunReport, toJsonReport, createProgressPrinter, renderCheckErrors } from './report.js';
+
+export const EXIT_OK = 0;
+export const EXIT_FAILED = 1;
+export const EXIT_USAGE = 2;
+
+const USAGE = `switchyard ${ENGINE_VERSION} — node-graph workflows for generative AI
+
+Usage:
+  switchyard run <workflow.json> [--set <nodeId>.<input>=<value> ...] [--json] [--data <dir>]
+  switchyard validate <workflow.json> [--json] [--data <dir>]
+  switchyard nodes [--json] [--data <dir>]
+  switchyard --version | --help
+
+Options:
+  --data <dir>   data folder for inputs, outputs, temp files, models and packs
+                 (env SWITCHYARD_DATA, default ./data)
+  --set k=v      override an input of a node for this run (repeatable)
+  --json         machine-readable output: exactly one JSON object on stdout
+`;
+
+interface Io {
+  stdout: (text: string) => void;
+  stderr: (text: string) => void;
+  isTTY: boolean;
+}
+
+const defaultIo: Io = {
+  stdout: (text) => process.stdout.write(text),
+  stderr: (text) => process.stderr.write(text),
+  isTTY: Boolean(process.stderr.isTTY),
+};
+
+const OPTIONS = {
+  data: { type: 'string' },
+  set: { type: 'string', multiple: true },
+  json: { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' },
+  version: { type: 'boolean', short: 'v' },
+} satisfies ParseArgsConfig['options'];
+
+export async function main(argv: readonly string[], io: Io = defaultIo): Promise<number> {
+  let parsed;
+  try {
+    parsed = parseArgs({ args: [...argv], options: OPTIONS, allowPositionals: true, strict: true });
+  } catch (error) {
+    io.stderr(`switchyard: ${(error as Error).message}\n\n${USAGE}`);
+    return EXIT_USAGE;
+  }
+  const { values, positionals } = parsed;
+  if (values.version) {
+    io.stdout(`${ENGINE_VERSION}\n`);
+    return EXIT_OK;
+  }
+  const [command, ...rest] = positionals;
+  if (values.help || command === undefined || command === 'help') {
+    (command === undefined && !values.help ? io.stderr : io.stdout)(USAGE);
+    return command === undefined && !values.help ? EXIT_USAGE : EXIT_OK;
+  }
+  const json = values.json === true;
+  const usage = (message: string) => {
+    io.stderr(`switchyard ${command}: ${message}\n\n${USAGE}`);
+    return EXIT_USAGE;
+  };
+  switch (command) {
+    case 'run':
+    case 'validate': {
+      if (rest.length !== 1) return usage(rest.length === 0 ? 'a workflow file is required' : `one workflow file expected, got ${rest.length}`);
+      if (command === 'validate' && values.set) return usage('--set applies to run only');
+      const { params, errors } = parseSetArguments(values.set ?? []);
+      if (errors.length > 0) return usage(errors.join('\n'));
+      let text: string;
+      try {
+        text = await readFile(resolve(rest[0]!), 'utf8');
+      } catch (error) {
+        return usage(`cannot read ${rest[0]}: ${(error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (error as Error).message}`);
+      }
+      return withEngine(values.data, io, json, async (engine) =>
+        command === 'run' ? runCommand(engine, text, params, json, io) : validateCommand(engine, text, json, io));
+    }
+    case 'nodes': {
+      if (rest.length > 0) return usage(`unexpected argument ${rest[0]}`);
+      return withEngine(values.data, io, json, async (engine) => {
+        const descriptions = await describeNodes(engine.registry, { folders: engine.folders });
+        if (json) {
+          io.stdout(`${JSON.stringify(descriptions, null, 2)}\n`);
+        } else {
+          const byCategory = new Map<string, string[]>();
+          for (const d of descriptions) {
+            const list = byCategory.get(d.category) ?? [];
+            list.push(`  ${d.type.padEnd(28)} ${d.title}${d.aliases.length > 0 ? `  (alias ${d.aliases.join(', ')})` : ''}`);
+            byCategory.set(d.category, list);
+          }
+          for (const [category, lines] of [...byCategory].sort(([a], [b]) => a.localeCompare(b))) io.stdout(`${category}\n${lines.join('\n')}\n`);
+          for (const failed of engine.packs.failed) io.stderr(`pack ${failed.name ?? failed.path} was skipped: ${failed.reason}\n`);
+        }
+        return EXIT_OK;
+      });
+    }
+    default:
+      return usage(`unknown command "${command}"`);
+  }
+}
+
+async function withEngine(dataOption: string | undefined, io: Io, json: boolean, body: (engine: Engine) => Promise<number>): Promise<number> {
+  const log = createLogger({ level: parseLogLevel(process.env.SWITCHYARD_LOG_LEVEL, 'warn') });
+  let engine: Engine;
+  try {
+    engine = await createEngine({ dataDir: resolveDataDir(dataOption), log });
+  } catch (error) {
+    const failure = toSwitchyardError(error);
+    if (json) io.stdout(`${JSON.stringify({ status: 'error', errors: [failure.toJSON()] })}\n`);
+    else io.stderr(`switchyard: ${failure.message}\n`);
+    return failure.code === 'usage' ? EXIT_USAGE : EXIT_FAILED;
+  }
+  try {
+    return await body(engine);
+  } catch (error) {
+    const failure = toSwitchyardError(error);
+    log.error({ err: error }, 'command failed');
+    if (json) io.stdout(`${JSON.stringify({ status: 'error', errors: [failure.toJSON()] })}\n`);
+    else io.stderr(`switchyard: ${failure.message}\n`);
+    return EXIT_FAILED;
+  }
+}
+
+async function validateCommand(engine: Engine, text: string, json: boolean, io: Io): Promise<number> {
+  const check = await engine.check(text);
+  if (json) {
+    io.stdout(`${JSON.stringify({ valid: check.valid, format: check.format, node_errors: check.nodeErrors, errors: check.errors })}\n`);
+  } else if (check.valid) {
+    io.stdout(`valid ${check.format} workflow: ${Object.keys(check.workflow?.nodes ?? {}).length} nodes\n`);
+  } else {
+    io.stderr(renderCheckErrors(check));
+  }
+  return check.valid ? EXIT_OK : EXIT_FAILED;
+}
+
+async function runCommand(engine: Engine, text: string, params: Record<string, unknown>, json: boolean, io: Io): Promise<number> {
+  const controller = new AbortController();
+  let interrupts = 0;
+  const onSignal = () => {
+    interrupts += 1;
+    if (interrupts > 1) process.exit(130);
+    io.stderr('\ninterrupting… (press Ctrl+C again to quit at once)\n');
+    controller.abort(new SwitchyardError('interrupted', 'interrupted by the user'));
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  try {
+    const progress = json ? undefined : createProgressPrinter(io.stderr, io.isTTY);
+    const outcome = await engine.run(text, { params, signal: controller.signal, onEvent: progress?.onEvent });
+    progress?.done();
+    if (outcome.kind === 'invalid') {
+      if (json) {
+        io.stdout(`${JSON.stringify({ status: 'error', outputs: {}, executed: [], cached: [], errors: [...outcome.check.errors, ...Object.values(outcome.check.nodeErrors).flatMap((n) => n.errors)], node_errors: outcome.check.nodeErrors })}\n`);
+      } else {
+        io.stderr(renderCheckErrors(outcome.check));
+      }
+      return EXIT_FAILED;
+    }
+    const report = toJsonReport(outcome.result, engine.folders);
+    if (json) io.stdout(`${JSON.stringify(report)}\n`);
+    else io.stdout(renderRunReport(report));
+    return outcome.result.status === 'success' ? EXIT_OK : EXIT_FAILED;
+  } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+  }
+}

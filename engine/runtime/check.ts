@@ -1,0 +1,68 @@
+/**
+ * From raw input to a runnable workflow: parse (either format, or JSON text), normalise
+ * (aliases, migrations), apply parameter overrides, validate. Every problem of every step comes
+ * back at once in one result; nothing here throws on bad input.
+ */
+import type { ApiWorkflow } from '../graph/api-format.js';
+import { parseWorkflow } from '../graph/parse.js';
+import { normalizeWorkflow } from '../graph/normalize.js';
+import type { NodeRegistry } from '../nodes/registry.js';
+import type { Folders } from '../nodes/context.js';
+import { validateWorkflow } from '../validate/validate.js';
+import type { NodeErrors, ValidationIssue } from '../validate/issues.js';
+import { applyParams, type ParamOverrides } from './params.js';
+
+export interface CheckOptions {
+  params?: ParamOverrides;
+  /** Run only these output nodes (and their ancestors). */
+  outputs?: string[];
+}
+
+export interface CheckResult {
+  valid: boolean;
+  format?: 'api' | 'saved';
+  /** The runnable workflow (API format, canonical types, coerced values) when valid. */
+  workflow?: ApiWorkflow;
+  /** The saved (UI) workflow the input was, for embedding into outputs. */
+  saved?: unknown;
+  errors: ValidationIssue[];
+  nodeErrors: Record<string, NodeErrors>;
+}
+
+export async function checkWorkflow(input: unknown, registry: NodeRegistry, folders: Folders, options: CheckOptions = {}): Promise<CheckResult> {
+  const parsed = parseWorkflow(input, registry);
+  if (!parsed.ok) return { valid: false, errors: parsed.issues, nodeErrors: {} };
+  const normalized = normalizeWorkflow(parsed.workflow, registry);
+  const withParams = applyParams(normalized.workflow, options.params ?? {});
+  const early = [...parsed.issues, ...normalized.issues, ...withParams.issues];
+  const validation = await validateWorkflow(withParams.workflow, registry, { folders, outputs: options.outputs });
+  const nodeErrors: Record<string, NodeErrors> = { ...validation.nodeErrors };
+  const errors: ValidationIssue[] = [...validation.errors];
+  for (const problem of early) {
+    const nodeId = problem.nodeId;
+    if (nodeId !== undefined && Object.hasOwn(withParams.workflow.nodes, nodeId)) {
+      const entry = nodeErrors[nodeId] ?? { type: withParams.workflow.nodes[nodeId]!.type, errors: [], dependentOutputs: [] };
+      entry.errors.unshift(problem);
+      nodeErrors[nodeId] = entry;
+    } else {
+      errors.push(problem);
+    }
+  }
+  const valid = errors.length === 0 && Object.keys(nodeErrors).length === 0;
+  return {
+    valid,
+    format: parsed.format,
+    workflow: valid ? validation.workflow : undefined,
+    saved: parsed.format === 'saved' ? parsed.saved ?? (typeof input === 'string' ? safeJson(input) : input) : undefined,
+    errors,
+    nodeErrors,
+  };
+}
+
+function safeJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}

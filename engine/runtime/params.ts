@@ -1,0 +1,50 @@
+/**
+ * Per-request parameter overrides: `{"<nodeId>.<input>": value}` (HTTP `params`, CLI `--set`).
+ * An override replaces the input's literal (or link) before validation, so the usual checks
+ * and coercions apply to it; an override naming a missing node is reported, never ignored.
+ */
+import type { ApiWorkflow } from '../graph/api-format.js';
+import { issue, type ValidationIssue } from '../validate/issues.js';
+
+export type ParamOverrides = Record<string, unknown>;
+
+export function applyParams(workflow: ApiWorkflow, params: ParamOverrides): { workflow: ApiWorkflow; issues: ValidationIssue[] } {
+  const issues: ValidationIssue[] = [];
+  const nodes: ApiWorkflow['nodes'] = Object.create(null) as ApiWorkflow['nodes'];
+  for (const [id, node] of Object.entries(workflow.nodes)) nodes[id] = { ...node, inputs: { ...node.inputs } };
+  for (const [key, value] of Object.entries(params)) {
+    const dot = key.indexOf('.');
+    if (dot <= 0 || dot === key.length - 1) {
+      issues.push(issue('invalid_workflow', `parameter "${key}" must be written <nodeId>.<input>`, { details: { parameter: key } }));
+      continue;
+    }
+    const nodeId = key.slice(0, dot);
+    const input = key.slice(dot + 1);
+    const node = Object.hasOwn(nodes, nodeId) ? nodes[nodeId] : undefined;
+    if (!node) {
+      issues.push(issue('invalid_workflow', `parameter "${key}" names node ${nodeId}, which is not in the workflow`, { nodeId, input, details: { parameter: key, known_nodes: Object.keys(nodes).slice(0, 50) } }));
+      continue;
+    }
+    node.inputs[input] = value;
+  }
+  return { workflow: { ...workflow, nodes }, issues };
+}
+
+/**
+ * Parses CLI `--set nodeId.input=value` strings. Values stay strings: validation coerces them
+ * for INT, FLOAT and BOOLEAN inputs, and a STRING input keeps `123` as the text "123".
+ */
+export function parseSetArguments(values: readonly string[]): { params: ParamOverrides; errors: string[] } {
+  const params: ParamOverrides = {};
+  const errors: string[] = [];
+  for (const raw of values) {
+    const eq = raw.indexOf('=');
+    const key = eq > 0 ? raw.slice(0, eq) : '';
+    if (!/^[^.]+\..+$/.test(key)) {
+      errors.push(`--set ${raw}: expected <nodeId>.<input>=<value>`);
+      continue;
+    }
+    params[key] = raw.slice(eq + 1);
+  }
+  return { params, errors };
+}

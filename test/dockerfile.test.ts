@@ -1,0 +1,144 @@
+/**
+ * The container image must hold every file the app loads at run time (the older API once
+ * shipped an image without a module it imported). No Docker engine runs here, so this test
+ * replays the Dockerfile's COPY steps into temp folders — the build stage's sources, a real
+ * `tsc` over them, then the runtime stage's copies — and runs the app from that image tree.
+ */
+import { test, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { cpSync, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync, statSync } from 'node:fs';
+import { builtinModules } from 'node:module';
+import { tmpdir } from 'node:os';
+import { join, dirname, relative } from 'node:path';
+import { spawnSync } from 'node:child_process';
+import { repoRoot } from './helpers/repo.js';
+
+interface CopyStep { from?: string; sources: string[]; dest: string }
+interface Stage { name?: string; base: string; copies: CopyStep[]; runs: string[]; user?: string }
+
+function parseDockerfile(text: string): Stage[] {
+  const stages: Stage[] = [];
+  const joined = text.replace(/\\\r?\n/g, ' ');
+  for (const rawLine of joined.split(/\r?\n/)) {
+    const line = rawLine.trim();
+    if (line === '' || line.startsWith('#')) continue;
+    const [instruction, ...rest] = line.split(/\s+/);
+    const upper = instruction!.toUpperCase();
+    if (upper === 'FROM') {
+      const asIndex = rest.findIndex((w) => w.toUpperCase() === 'AS');
+      stages.push({ base: rest[0]!, name: asIndex >= 0 ? rest[asIndex + 1] : undefined, copies: [], runs: [] });
+      continue;
+    }
+    const stage = stages.at(-1);
+    assert.ok(stage, `instruction before FROM: ${line}`);
+    if (upper === 'COPY') {
+      const flags = rest.filter((w) => w.startsWith('--'));
+      const args = rest.filter((w) => !w.startsWith('--'));
+      const from = flags.find((f) => f.startsWith('--from='))?.slice('--from='.length);
+      stage.copies.push({ from, sources: args.slice(0, -1), dest: args.at(-1)! });
+    } else if (upper === 'RUN') {
+      stage.runs.push(rest.join(' '));
+    } else if (upper === 'USER') {
+      stage.user = rest[0];
+    }
+  }
+  return stages;
+}
+
+const dockerfile = readFileSync(join(repoRoot, 'Dockerfile'), 'utf8');
+const stages = parseDockerfile(dockerfile);
+const work = mkdtempSync(join(tmpdir(), 'switchyard-image-'));
+after(() => rmSync(work, { recursive: true, force: true }));
+
+/** Replays one COPY from the context: a folder's contents go to dest; files go into dest/ by name. */
+function copyInto(root: string, step: CopyStep, fromDir: string): void {
+  for (const source of step.sources) {
+    const src = join(fromDir, source);
+    assert.ok(existsSync(src), `COPY source ${source} does not exist in the build context`);
+    const isDir = statSync(src).isDirectory();
+    const intoDir = isDir || step.dest.endsWith('/') || step.sources.length > 1;
+    const target = isDir ? join(root, step.dest) : intoDir ? join(root, step.dest, source.split('/').at(-1)!) : join(root, step.dest);
+    // .dockerignore keeps these out of the context.
+    cpSync(src, target, { recursive: true, filter: (path) => !/(^|\/)(node_modules|dist|data|artifacts)(\/|$)/.test(relative(fromDir, path)) });
+  }
+}
+
+test('the Dockerfile is multi-stage, installs ffmpeg and runs as a non-root user', () => {
+  assert.ok(stages.length >= 2, 'expected a build stage and a runtime stage');
+  const runtime = stages.at(-1)!;
+  assert.ok(runtime.runs.some((r) => /apt-get install[^&]*\bffmpeg\b/.test(r)), 'the runtime stage installs ffmpeg');
+  assert.ok(runtime.user && runtime.user !== 'root' && runtime.user !== '0', 'the runtime stage switches to a non-root user');
+  const build = stages.find((s) => s.name === 'build');
+  assert.ok(build, 'a stage named build');
+  assert.ok(build.runs.some((r) => /npm ci/.test(r)), 'the build stage installs with npm ci');
+  assert.match(dockerfile, /ONNXRUNTIME_NODE_INSTALL=skip/, "onnxruntime-node's CUDA download is skipped");
+});
+
+test('the image tree built from the Dockerfile runs the app: every file it loads was copied', () => {
+  const build = stages.find((s) => s.name === 'build')!;
+  const runtime = stages.at(-1)!;
+  // Build stage: its COPY steps from the context, then the compile it runs.
+  const buildRoot = join(work, 'build');
+  for (const step of build.copies) copyInto(buildRoot, step, repoRoot);
+  symlinkSync(join(repoRoot, 'node_modules'), join(buildRoot, 'node_modules'), 'dir');
+  const tscRun = build.runs.find((r) => r.includes('tsc'));
+  assert.ok(tscRun, 'the build stage compiles with tsc');
+  const project = /-p\s+(\S+)/.exec(tscRun)?.[1] ?? 'tsconfig.json';
+  const compiled = spawnSync(process.execPath, [join(repoRoot, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', project], { cwd: buildRoot, encoding: 'utf8' });
+  assert.equal(compiled.status, 0, `tsc in the build stage failed:\n${compiled.stdout}${compiled.stderr}`);
+
+  // Runtime stage: copies from the build stage and from the context.
+  const imageRoot = join(work, 'image');
+  for (const step of runtime.copies) {
+    if (step.from === 'build') {
+      const sources = step.sources.filter((s) => !s.startsWith('/app/node_modules'));
+      if (sources.length < step.sources.length) symlinkSync(join(repoRoot, 'node_modules'), join(imageRoot, 'node_modules'), 'dir');
+      for (const source of sources) cpSync(join(buildRoot, source.replace(/^\/app\//, '')), join(imageRoot, step.dest), { recursive: true });
+    } else {
+      copyInto(imageRoot, step, repoRoot);
+    }
+  }
+
+  // Every bare import in the compiled app is a production dependency (devDependencies are pruned).
+  const pkg = JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')) as { dependencies: Record<string, string> };
+  const builtins = new Set(builtinModules);
+  const stack = [join(imageRoot, 'dist')];
+  const missing: string[] = [];
+  while (stack.length > 0) {
+    const dir = stack.pop()!;
+    for (const entry of readdirSync(dir, { withFileTypes: true })) {
+      const full = join(dir, entry.name);
+      if (entry.isDirectory()) { stack.push(full); continue; }
+      if (!entry.name.endsWith('.js')) continue;
+      const code = readFileSync(full, 'utf8');
+      for (const match of code.matchAll(/(?:from\s+|import\s*\(\s*)['"]([^'"]+)['"]/g)) {
+        const spec = match[1]!;
+        if (spec.startsWith('.')) {
+          if (!existsSync(join(dirname(full), spec))) missing.push(`${relative(imageRoot, full)} imports ${spec}, which is not in the image`);
+          continue;
+        }
+        if (spec.startsWith('node:') || builtins.has(spec)) continue;
+        const name = spec.startsWith('@') ? spec.split('/').slice(0, 2).join('/') : spec.split('/')[0]!;
+        if (!(name in pkg.dependencies)) missing.push(`${relative(imageRoot, full)} imports ${name}, which is not a production dependency`);
+      }
+    }
+  }
+  assert.deepEqual(missing, []);
+
+  // The entry point runs from the image tree alone: packs load and the example workflow runs.
+  const data = join(work, 'data');
+  const env = { ...process.env, SWITCHYARD_DATA: data, SWITCHYARD_LOG_LEVEL: 'silent' };
+  const nodes = spawnSync(process.execPath, ['bin/switchyard.js', 'nodes', '--json'], { cwd: imageRoot, encoding: 'utf8', env });
+  assert.equal(nodes.status, 0, nodes.stderr);
+  const types = (JSON.parse(nodes.stdout) as { type: string }[]).map((d) => d.type);
+  assert.ok(types.includes('image.save') && types.includes('core.int'), 'built-in packs load in the image');
+  const cmd = runtime.copies.length > 0 ? /CMD\s+\[([^\]]*)\]/.exec(dockerfile)?.[1] : undefined;
+  const cmdArgs = cmd ? (JSON.parse(`[${cmd}]`) as string[]) : [];
+  assert.ok(cmdArgs.length > 0, 'the image has a default command');
+  const run = spawnSync(process.execPath, ['bin/switchyard.js', ...cmdArgs, '--json'], { cwd: imageRoot, encoding: 'utf8', env });
+  assert.equal(run.status, 0, `${run.stdout}\n${run.stderr}`);
+  const report = JSON.parse(run.stdout) as { status: string; outputs: Record<string, { images?: string[] }> };
+  assert.equal(report.status, 'success');
+  const images = Object.values(report.outputs).flatMap((o) => o.images ?? []);
+  assert.ok(images.length > 0 && images.every((p) => existsSync(p) && p.startsWith(data)), 'the default command wrote its image into the data folder');
+});

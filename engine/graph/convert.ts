@@ -1,0 +1,321 @@
+/**
+ * Saved (UI) format → API format. Follows what ComfyUI's editor does when it queues a prompt:
+ * positional widget values are mapped through the node's widget order (skipping the hidden
+ * "control after generate" value), links are resolved through Reroutes, PrimitiveNodes become
+ * literals, muted nodes vanish, bypassed nodes pass a type-compatible input through, and Notes
+ * are dropped. Known types come out under their canonical ids and input names; unknown types are
+ * kept with their raw values so validation can name them. Never throws: problems are issues.
+ */
+import { typesCompatible } from '../nodes/data-types.js';
+import type { AnyNodeType, InputSpec, NodeAlias } from '../nodes/define.js';
+import type { NodeRegistry } from '../nodes/registry.js';
+import { issue, type ValidationIssue } from '../validate/issues.js';
+import { CURRENT_SCHEMA_VERSION, type ApiNode, type ApiWorkflow, type Link } from './api-format.js';
+import { savedSchemaFor, type SavedNode, type SavedWorkflow } from './saved-format.js';
+import { describeFound, isPlainObject, literalValue, ownValue, setOwn, thrownText, zodMessages, type PlainObject } from './untrusted.js';
+
+export interface SavedToApiResult {
+  workflow: ApiWorkflow;
+  issues: ValidationIssue[];
+}
+
+/** Node modes litegraph writes: 2 = never (muted), 4 = bypass. Others run. */
+const MODE_MUTED = 2;
+const MODE_BYPASS = 4;
+
+/** Editor-only node types that never execute. */
+const REROUTE = 'Reroute';
+const PRIMITIVE = 'PrimitiveNode';
+const NOTE_TYPES = new Set(['Note', 'MarkdownNote']);
+
+/** ComfyUI's hidden companion value of seed-like INT widgets. */
+export const CONTROL_VALUES: ReadonlySet<unknown> = new Set(['fixed', 'randomize', 'increment', 'decrement']);
+/** INT widgets ComfyUI gives a control value by name, whatever their declaration says. */
+const COMFY_CONTROL_NAMES = new Set(['seed', 'noise_seed']);
+
+/**
+ * The value after a seed is its control mode: one of the mode strings, or — in files from
+ * early ComfyUI versions — a boolean "randomize" checkbox (unless the next widget is itself a
+ * BOOLEAN, whose value it then is).
+ */
+function isControlValue(value: unknown, nextSpec: InputSpec | undefined): boolean {
+  return CONTROL_VALUES.has(value) || (typeof value === 'boolean' && nextSpec?.type !== 'BOOLEAN');
+}
+
+type Source = { kind: 'link'; link: Link } | { kind: 'literal'; value: unknown } | { kind: 'none' };
+const NONE: Source = { kind: 'none' };
+
+interface LinkInfo {
+  originId: string;
+  originSlot: number;
+  type: unknown;
+}
+
+interface Where {
+  nodeId: string;
+  input: string;
+}
+
+export type ReadSavedResult = { ok: true; saved: SavedWorkflow } | { ok: false; issues: ValidationIssue[] };
+
+/**
+ * Checks an untrusted value against the saved-format schema of the version it declares, and
+ * refuses versions newer than this engine reads.
+ */
+export function readSavedWorkflow(raw: unknown): ReadSavedResult {
+  if (!isPlainObject(raw)) return { ok: false, issues: [issue('invalid_workflow', `expected a saved workflow object with "nodes" and "links", found ${describeFound(raw)}`)] };
+  const version = ownValue(raw, 'version');
+  if (typeof version === 'number' && version > 1) {
+    return { ok: false, issues: [issue('unsupported_schema_version', `saved workflow version ${version} is newer than the versions this engine reads (0.4 and 1)`, { details: { version } })] };
+  }
+  const parsed = savedSchemaFor({ version }).safeParse(raw);
+  if (!parsed.success) {
+    return { ok: false, issues: zodMessages(parsed.error).map((message) => issue('invalid_workflow', `not a valid saved workflow: ${message}`)) };
+  }
+  const saved = parsed.data as SavedWorkflow;
+  const ours = saved.extra?.switchyard;
+  if (ours && ours.schemaVersion > CURRENT_SCHEMA_VERSION) {
+    return { ok: false, issues: [issue('unsupported_schema_version', `workflow schemaVersion ${ours.schemaVersion} is newer than this engine's ${CURRENT_SCHEMA_VERSION}; update Switchyard`, { details: { schemaVersion: ours.schemaVersion, supported: CURRENT_SCHEMA_VERSION } })] };
+  }
+  return { ok: true, saved };
+}
+
+/** Converts a saved workflow to the API format, returning every problem found as an issue. */
+export function savedToApi(saved: SavedWorkflow, registry: NodeRegistry): SavedToApiResult {
+  const empty = (issues: ValidationIssue[]): SavedToApiResult => ({ workflow: { schemaVersion: CURRENT_SCHEMA_VERSION, nodes: {} }, issues });
+  try {
+    const read = readSavedWorkflow(saved);
+    if (!read.ok) return empty(read.issues);
+    return convertCheckedSaved(read.saved, registry);
+  } catch (error) {
+    // Only reachable with hostile JS values (throwing getters, proxies), never with JSON.
+    return empty([issue('invalid_workflow', `the saved workflow could not be read: ${thrownText(error)}`)]);
+  }
+}
+
+/** Conversion of a workflow that `readSavedWorkflow` accepted. */
+export function convertCheckedSaved(saved: SavedWorkflow, registry: NodeRegistry): SavedToApiResult {
+  return new Converter(saved, registry, saved.extra?.switchyard === undefined).run();
+}
+
+class Converter {
+  private readonly issues: ValidationIssue[] = [];
+  private readonly nodes = new Map<string, SavedNode>();
+  private readonly links = new Map<string, LinkInfo>();
+  /** Nodes that cannot be converted (subgraphs, group nodes); already reported. */
+  private readonly unsupported = new Set<string>();
+
+  constructor(
+    private readonly saved: SavedWorkflow,
+    private readonly registry: NodeRegistry,
+    /** No `extra.switchyard`: a file from ComfyUI's editor, with its naming habits. */
+    private readonly comfyFile: boolean,
+  ) {}
+
+  run(): SavedToApiResult {
+    this.indexNodes();
+    this.indexLinks();
+    this.findUnsupported();
+    const nodes: PlainObject = {};
+    for (const node of this.nodes.values()) {
+      const id = String(node.id);
+      if (this.unsupported.has(id) || this.isVirtual(node) || node.mode === MODE_MUTED || node.mode === MODE_BYPASS) continue;
+      setOwn(nodes, id, this.convertNode(id, node));
+    }
+    return { workflow: { schemaVersion: CURRENT_SCHEMA_VERSION, nodes: nodes as Record<string, ApiNode> }, issues: this.issues };
+  }
+
+  private indexNodes(): void {
+    for (const node of this.saved.nodes) {
+      const id = String(node.id);
+      if (id.length === 0) {
+        this.issues.push(issue('invalid_workflow', `a node of type ${JSON.stringify(node.type)} has an empty id`));
+        continue;
+      }
+      if (node.type.length === 0) {
+        this.issues.push(issue('invalid_workflow', `node ${id} has an empty type`, { nodeId: id }));
+        continue;
+      }
+      if (this.nodes.has(id)) {
+        this.issues.push(issue('invalid_workflow', `two nodes share the id ${id}; the second (${JSON.stringify(node.type)}) is ignored`, { nodeId: id }));
+        continue;
+      }
+      this.nodes.set(id, node);
+    }
+  }
+
+  private indexLinks(): void {
+    for (const link of this.saved.links ?? []) {
+      if (link === null) continue;
+      const info = Array.isArray(link)
+        ? { id: String(link[0]), originId: String(link[1]), originSlot: link[2], type: link[5] }
+        : { id: String(link.id), originId: String(link.origin_id), originSlot: link.origin_slot, type: link.type };
+      if (!this.links.has(info.id)) this.links.set(info.id, { originId: info.originId, originSlot: info.originSlot, type: info.type });
+    }
+  }
+
+  /** Subgraphs and (legacy) group nodes expand into inner graphs we do not read yet. */
+  private findUnsupported(): void {
+    const subgraphIds = new Set((this.saved.definitions?.subgraphs ?? []).map((graph) => graph.id).filter((id): id is string => typeof id === 'string'));
+    const groupNodes = this.saved.extra?.groupNodes;
+    for (const [id, node] of this.nodes) {
+      if (subgraphIds.has(node.type)) {
+        this.unsupported.add(id);
+        this.issues.push(issue('invalid_workflow', `node ${id} is a subgraph (${node.type}); subgraphs are not supported yet — unpack it in the editor first`, { nodeId: id, details: { type: node.type } }));
+      } else if (/^workflow[>/]/.test(node.type) && isPlainObject(groupNodes) && !this.registry.has(node.type)) {
+        this.unsupported.add(id);
+        this.issues.push(issue('invalid_workflow', `node ${id} is a group node (${node.type}); group nodes are not supported yet — convert it back to nodes in the editor first`, { nodeId: id, details: { type: node.type } }));
+      }
+    }
+  }
+
+  private isVirtual(node: SavedNode): boolean {
+    return node.type === REROUTE || node.type === PRIMITIVE || NOTE_TYPES.has(node.type);
+  }
+
+  private convertNode(id: string, node: SavedNode): ApiNode {
+    const resolved = this.registry.resolve(node.type);
+    const inputs: PlainObject = {};
+    if (resolved) this.writeKnownWidgets(inputs, node, resolved.node, resolved.alias);
+    else this.writeRawWidgets(inputs, node);
+    // Links after widgets: a converted widget's link wins; an input whose source is muted (or
+    // otherwise gone) keeps its widget value, as in ComfyUI.
+    for (const input of node.inputs ?? []) {
+      if (input.link === null || input.link === undefined) continue;
+      const savedName = input.widget?.name ?? input.name;
+      const name = resolved ? renameInput(resolved.alias, savedName) : savedName;
+      const source = this.resolveLink(input.link, { nodeId: id, input: name }, new Set());
+      if (source.kind === 'link') setOwn(inputs, name, source.link);
+      else if (source.kind === 'literal') setOwn(inputs, name, literalValue(source.value));
+    }
+    const result: ApiNode = { type: resolved ? resolved.node.type : node.type, inputs };
+    const version = node.properties?.switchyard?.version;
+    if (version !== undefined) result.version = version;
+    if (typeof node.title === 'string') result.title = node.title;
+    return result;
+  }
+
+  /** Known type: values keyed by name when we have them, else mapped by widget position. */
+  private writeKnownWidgets(inputs: PlainObject, node: SavedNode, type: AnyNodeType, alias: NodeAlias | undefined): void {
+    const declared = new Set(type.inputNames);
+    // Our own files key values by our input names; some packs save widgets keyed by their names.
+    const ourValues = node.properties?.switchyard?.values;
+    const keyed = ourValues ?? (isPlainObject(node.widgets_values) ? node.widgets_values : undefined);
+    if (keyed) {
+      for (const key of Object.keys(keyed)) {
+        // Our values may be written for an older node version (names migration still renames),
+        // so all are kept; a pack's undeclared keys are editor-only widgets (previews, buttons).
+        const name = ourValues ? key : renameInput(alias, key);
+        if (ourValues || declared.has(name)) setOwn(inputs, name, literalValue(keyed[key]));
+      }
+      return;
+    }
+    const values = node.widgets_values;
+    if (!Array.isArray(values)) return;
+    const specs = type.inputs as Record<string, InputSpec>;
+    // ComfyUI creates no widget (and so no value) for a socket-only input.
+    const order = alias?.widgets ?? type.widgetNames.filter((name) => !specs[name]?.forceInput);
+    let position = 0;
+    for (const [index, name] of order.entries()) {
+      if (position >= values.length) break;
+      const value = values[position++];
+      if (name === null) continue;
+      setOwn(inputs, name, literalValue(value));
+      if (this.hasControlValue(name, specs[name], alias) && isControlValue(values[position], specs[order[index + 1] ?? ''])) position++;
+    }
+  }
+
+  private hasControlValue(name: string, spec: InputSpec | undefined, alias: NodeAlias | undefined): boolean {
+    if (!spec || spec.type !== 'INT') return false;
+    if ((spec as { control?: boolean }).control) return true;
+    return this.comfyFile && (COMFY_CONTROL_NAMES.has(name) || COMFY_CONTROL_NAMES.has(aliasNameOf(alias, name)));
+  }
+
+  /** Unknown type: keep what the file holds, positional values under their index. */
+  private writeRawWidgets(inputs: PlainObject, node: SavedNode): void {
+    const values = node.widgets_values;
+    if (Array.isArray(values)) values.forEach((value, index) => setOwn(inputs, String(index), literalValue(value)));
+    else if (isPlainObject(values)) for (const key of Object.keys(values)) setOwn(inputs, key, literalValue(values[key]));
+  }
+
+  private resolveLink(linkId: number | string, where: Where, seen: Set<string>): Source {
+    const link = this.links.get(String(linkId));
+    if (!link) {
+      this.issues.push(issue('bad_linked_input', `input "${where.input}" of node ${where.nodeId} refers to link ${String(linkId)}, which is not in the workflow's links`, { ...where, details: { link: linkId } }));
+      return NONE;
+    }
+    return this.resolveOutput(link.originId, link.originSlot, link.type, where, seen);
+  }
+
+  /** What output `slot` of node `originId` delivers once virtual, muted and bypassed nodes are gone. */
+  private resolveOutput(originId: string, slot: number, linkType: unknown, where: Where, seen: Set<string>): Source {
+    const origin = this.nodes.get(originId);
+    if (!origin) {
+      this.issues.push(issue('bad_linked_input', `input "${where.input}" of node ${where.nodeId} is linked to node ${originId}, which is not in the workflow`, { ...where, details: { sourceNodeId: originId } }));
+      return NONE;
+    }
+    if (slot < 0) {
+      this.issues.push(issue('bad_linked_input', `input "${where.input}" of node ${where.nodeId} is linked to output ${slot} of node ${originId}; output indexes start at 0`, { ...where, details: { sourceNodeId: originId, outputIndex: slot } }));
+      return NONE;
+    }
+    const step = `${originId}:${slot}`;
+    if (seen.has(step)) {
+      this.issues.push(issue('invalid_workflow', `input "${where.input}" of node ${where.nodeId} is fed by a loop of reroute/bypassed nodes (through node ${originId})`, where));
+      return NONE;
+    }
+    seen.add(step);
+    if (this.unsupported.has(originId) || origin.mode === MODE_MUTED || NOTE_TYPES.has(origin.type)) return NONE;
+    if (origin.type === REROUTE) {
+      const through = origin.inputs?.[0]?.link;
+      return through === null || through === undefined ? NONE : this.resolveLink(through, where, seen);
+    }
+    if (origin.type === PRIMITIVE) {
+      const values = origin.widgets_values;
+      return Array.isArray(values) && values.length > 0 ? { kind: 'literal', value: values[0] } : NONE;
+    }
+    if (origin.mode === MODE_BYPASS) return this.resolveBypass(origin, slot, linkType, where, seen);
+    return { kind: 'link', link: [originId, slot] };
+  }
+
+  /**
+   * A bypassed node hands on, for output `slot`, its first linked input whose type fits that
+   * output's type — trying the input at the same position first, as ComfyUI does.
+   */
+  private resolveBypass(origin: SavedNode, slot: number, linkType: unknown, where: Where, seen: Set<string>): Source {
+    const outputType = typeName(origin.outputs?.[slot]?.type) ?? typeName(linkType) ?? this.declaredOutputType(origin.type, slot) ?? '*';
+    const inputs = origin.inputs ?? [];
+    const order = [slot, ...inputs.keys()].filter((index, position, all) => index < inputs.length && all.indexOf(index) === position);
+    for (const index of order) {
+      const input = inputs[index]!;
+      const inputType = typeName(input.type);
+      if (input.link === null || input.link === undefined || inputType === undefined) continue;
+      if (typesCompatible(inputType, outputType)) return this.resolveLink(input.link, where, seen);
+    }
+    return NONE;
+  }
+
+  private declaredOutputType(typeName: string, slot: number): string | undefined {
+    const type = this.registry.get(typeName);
+    const name = type?.outputNames[slot];
+    return name === undefined ? undefined : (type!.outputs as Record<string, { type: string }>)[name]?.type;
+  }
+}
+
+function typeName(value: unknown): string | undefined {
+  return typeof value === 'string' && value.length > 0 ? value : undefined;
+}
+
+/** An alias's input name → our name (unchanged when the alias does not rename it). */
+export function renameInput(alias: NodeAlias | undefined, name: string): string {
+  const renames = alias?.inputs;
+  if (!renames || !Object.hasOwn(renames, name)) return name;
+  return renames[name] ?? name;
+}
+
+/** Our input name → the alias's name for it (for name-based ComfyUI conventions). */
+function aliasNameOf(alias: NodeAlias | undefined, name: string): string {
+  const renames = alias?.inputs;
+  if (!renames) return name;
+  for (const key of Object.keys(renames)) if (renames[key] === name) return key;
+  return name;
+}

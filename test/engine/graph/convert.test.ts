@@ -1,0 +1,230 @@
+/** Saved (editor) workflows → API format: what a ComfyUI user's file turns into when it runs. */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { savedToApi, type SavedWorkflow } from '../../../engine/graph/index.js';
+import { fixture, testRegistry } from './helpers.js';
+
+const registry = testRegistry();
+
+/** The API workflow both ComfyUI fixtures (0.4 and 1, same graph) must convert to. */
+const EXPECTED_COMFY = {
+  schemaVersion: 1,
+  nodes: {
+    '1': { type: 'test.load_image', inputs: { image: 'photo.png' } },
+    // width comes from the PrimitiveNode (640), not the stale 512 kept in widgets_values.
+    '2': { type: 'test.image_scale', inputs: { method: 'bilinear', width: 640, height: 384, crop: 'center', image: ['1', 0] } },
+    // Reroute 9 → bypassed ImageInvert 3 → its IMAGE input, fed by node 2.
+    '4': { type: 'test.save_image', title: 'Save inverted', inputs: { prefix: 'inverted', image: ['2', 0] } },
+    // Its source (ImageInvert 6) is muted, so the image input is simply not connected.
+    '7': { type: 'test.save_image', inputs: { prefix: 'muted-branch' } },
+    // Unknown type: kept, with its raw positional values under their index.
+    '11': { type: 'FancyUpscaler', inputs: { '0': 2, '1': 'lanczos', image: ['1', 0] } },
+    '13': { type: 'test.empty_latent', inputs: { width: 512, height: 512, batch_size: 1 } },
+    // The hidden "randomize" after the seed is skipped.
+    '5': { type: 'test.sampler', inputs: { seed: 42, steps: 20, cfg: 7.5, sampler_name: 'euler', scheduler: 'normal', denoise: 1, latent_image: ['13', 0] } },
+    // noise_seed has no `control`, but ComfyUI files carry the value for seed-named INTs anyway.
+    '12': { type: 'test.noise', inputs: { noise_seed: 7, strength: 0.5 } },
+  },
+};
+
+test('a ComfyUI 0.4 workflow converts with aliases, control values, primitives, reroutes, muted and bypassed nodes', () => {
+  const result = savedToApi(fixture('comfy-v04.json') as SavedWorkflow, registry);
+  assert.deepEqual(result.issues, []);
+  assert.deepEqual(result.workflow, EXPECTED_COMFY);
+});
+
+test('the same graph saved as version 1 (object links, state, native reroutes) converts identically', () => {
+  const result = savedToApi(fixture('comfy-v1.json') as SavedWorkflow, registry);
+  assert.deepEqual(result.issues, []);
+  assert.deepEqual(result.workflow, EXPECTED_COMFY);
+});
+
+test('our own saved files use the values keyed by name and carry the node version', () => {
+  const result = savedToApi(fixture('switchyard-saved.json') as SavedWorkflow, registry);
+  assert.deepEqual(result.issues, []);
+  assert.deepEqual(result.workflow, {
+    schemaVersion: 1,
+    nodes: {
+      '1': { type: 'test.load_image', version: 1, inputs: { image: 'cat.png' } },
+      '2': { type: 'test.blur', version: 1, inputs: { radius: 3, image: ['1', 0] } },
+      // widgets_values is in a stale order; the keyed values win.
+      '3': { type: 'test.image_scale', version: 1, inputs: { method: 'area', width: 256, height: 256, crop: 'disabled', image: ['2', 0] } },
+      '4': { type: 'test.save_image', version: 1, title: 'Thumbnail', inputs: { prefix: 'thumb', image: ['3', 0] } },
+    },
+  });
+});
+
+// ---- small hand-built graphs -----------------------------------------------------------------
+
+interface NodeSketch {
+  id: number;
+  type: string;
+  mode?: number;
+  inputs?: { name: string; type: string; link: number | null; widget?: { name: string } }[];
+  outputs?: { name: string; type: string; links: number[] }[];
+  widgets_values?: unknown[] | Record<string, unknown>;
+  properties?: Record<string, unknown>;
+}
+
+function graph(nodes: NodeSketch[], links: [number, number, number, number, number, string][], extra: Record<string, unknown> = {}): SavedWorkflow {
+  return { last_node_id: 99, last_link_id: 99, nodes, links, groups: [], config: {}, extra, version: 0.4 } as unknown as SavedWorkflow;
+}
+
+const load = (id: number, links: number[]): NodeSketch => ({
+  id, type: 'LoadImage', outputs: [{ name: 'IMAGE', type: 'IMAGE', links }, { name: 'MASK', type: 'MASK', links: [] }], widgets_values: ['cat.png', 'image'],
+});
+const save = (id: number, link: number | null): NodeSketch => ({ id, type: 'SaveImage', inputs: [{ name: 'images', type: 'IMAGE', link }], widgets_values: ['out'] });
+const inverter = (id: number, link: number | null, out: number[], mode = 0): NodeSketch => ({
+  id, type: 'ImageInvert', mode, inputs: [{ name: 'image', type: 'IMAGE', link }], outputs: [{ name: 'IMAGE', type: 'IMAGE', links: out }],
+});
+
+test('a chain of bypassed nodes passes the first compatible input through all of them', () => {
+  const result = savedToApi(graph(
+    [load(1, [1]), inverter(2, 1, [2], 4), inverter(3, 2, [3], 4), save(4, 3)],
+    [[1, 1, 0, 2, 0, 'IMAGE'], [2, 2, 0, 3, 0, 'IMAGE'], [3, 3, 0, 4, 0, 'IMAGE']],
+  ), registry);
+  assert.deepEqual(result.issues, []);
+  assert.deepEqual(result.workflow.nodes['4'], { type: 'test.save_image', inputs: { prefix: 'out', image: ['1', 0] } });
+  assert.deepEqual(Object.keys(result.workflow.nodes).sort(), ['1', '4']);
+});
+
+test('a bypassed node hands each output the input of its type (IMAGE → IMAGE, MASK → MASK)', () => {
+  const splitterNode: NodeSketch = {
+    id: 2, type: 'test.splitter', mode: 4,
+    inputs: [{ name: 'image', type: 'IMAGE', link: 1 }, { name: 'mask', type: 'MASK', link: 2 }],
+    outputs: [{ name: 'IMAGE', type: 'IMAGE', links: [3] }, { name: 'MASK', type: 'MASK', links: [4] }],
+  };
+  const consumer: NodeSketch = {
+    id: 3, type: 'test.splitter',
+    inputs: [{ name: 'image', type: 'IMAGE', link: 3 }, { name: 'mask', type: 'MASK', link: 4 }],
+  };
+  const result = savedToApi(graph(
+    [load(1, [1]), { ...load(5, []), id: 5, outputs: [{ name: 'IMAGE', type: 'IMAGE', links: [] }, { name: 'MASK', type: 'MASK', links: [2] }] }, splitterNode, consumer],
+    [[1, 1, 0, 2, 0, 'IMAGE'], [2, 5, 1, 2, 1, 'MASK'], [3, 2, 0, 3, 0, 'IMAGE'], [4, 2, 1, 3, 1, 'MASK']],
+  ), registry);
+  assert.deepEqual(result.issues, []);
+  assert.deepEqual(result.workflow.nodes['3'], { type: 'test.splitter', inputs: { image: ['1', 0], mask: ['5', 1] } });
+});
+
+test('a bypassed node without a compatible linked input leaves its consumers unlinked', () => {
+  const latentToImage: NodeSketch = {
+    id: 2, type: 'VAEDecode', mode: 4,
+    inputs: [{ name: 'samples', type: 'LATENT', link: 1 }], outputs: [{ name: 'IMAGE', type: 'IMAGE', links: [2] }],
+  };
+  const latent: NodeSketch = { id: 1, type: 'EmptyLatentImage', outputs: [{ name: 'LATENT', type: 'LATENT', links: [1] }], widgets_values: [64, 64, 1] };
+  const result = savedToApi(graph([latent, latentToImage, save(3, 2)], [[1, 1, 0, 2, 0, 'LATENT'], [2, 2, 0, 3, 0, 'IMAGE']]), registry);
+  assert.deepEqual(result.issues, []);
+  assert.deepEqual(result.workflow.nodes['3'], { type: 'test.save_image', inputs: { prefix: 'out' } });
+});
+
+test('a converted widget whose source is muted falls back to the widget value', () => {
+  const primitive: NodeSketch = { id: 2, type: 'PrimitiveNode', mode: 2, outputs: [{ name: 'INT', type: 'INT', links: [2] }], widgets_values: [999, 'fixed'] };
+  const scale: NodeSketch = {
+    id: 3, type: 'ImageScale',
+    inputs: [{ name: 'image', type: 'IMAGE', link: 1 }, { name: 'width', type: 'INT', link: 2, widget: { name: 'width' } }],
+    widgets_values: ['area', 300, 200, 'disabled'],
+  };
+  const result = savedToApi(graph([load(1, [1]), primitive, scale], [[1, 1, 0, 3, 0, 'IMAGE'], [2, 2, 0, 3, 1, 'INT']]), registry);
+  assert.deepEqual(result.issues, []);
+  assert.deepEqual(result.workflow.nodes['3'], { type: 'test.image_scale', inputs: { method: 'area', width: 300, height: 200, crop: 'disabled', image: ['1', 0] } });
+});
+
+test('a converted widget linked to a real node takes the link', () => {
+  const scale: NodeSketch = {
+    id: 3, type: 'ImageScale',
+    inputs: [{ name: 'image', type: 'IMAGE', link: 1 }, { name: 'height', type: 'INT', link: 2, widget: { name: 'height' } }],
+    widgets_values: ['area', 300, 200, 'disabled'],
+  };
+  const counter: NodeSketch = { id: 2, type: 'IntConstant', outputs: [{ name: 'INT', type: 'INT', links: [2] }], widgets_values: [77] };
+  const result = savedToApi(graph([load(1, [1]), counter, scale], [[1, 1, 0, 3, 0, 'IMAGE'], [2, 2, 0, 3, 1, 'INT']]), registry);
+  assert.deepEqual(result.workflow.nodes['3']!.inputs, { method: 'area', width: 300, height: ['2', 0], crop: 'disabled', image: ['1', 0] });
+});
+
+test('the control value is skipped only when it is really there', () => {
+  const withoutControl: NodeSketch = { id: 1, type: 'KSampler', widgets_values: [5, 30, 6, 'dpmpp_2m', 'karras', 0.5] };
+  const withControl: NodeSketch = { id: 2, type: 'KSampler', widgets_values: [5, 'fixed', 30, 6, 'dpmpp_2m', 'karras', 0.5] };
+  const result = savedToApi(graph([withoutControl, withControl], []), registry);
+  const expected = { seed: 5, steps: 30, cfg: 6, sampler_name: 'dpmpp_2m', scheduler: 'karras', denoise: 0.5 };
+  assert.deepEqual(result.workflow.nodes['1']!.inputs, expected);
+  assert.deepEqual(result.workflow.nodes['2']!.inputs, expected);
+  // Early ComfyUI files stored a boolean "randomize" checkbox there.
+  const legacy: NodeSketch = { id: 3, type: 'KSampler', widgets_values: [5, true, 30, 6, 'dpmpp_2m', 'karras', 0.5] };
+  assert.deepEqual(savedToApi(graph([legacy], []), registry).workflow.nodes['3']!.inputs, expected);
+});
+
+test("an alias's own widget order is followed, its ignored slots skipped, and socket-only inputs take no slot", () => {
+  const node: NodeSketch = { id: 1, type: 'ImageCompositeMasked', widgets_values: [20, 10, 'ignored', true] };
+  const result = savedToApi(graph([node], []), registry);
+  assert.deepEqual(result.workflow.nodes['1']!.inputs, { y: 20, x: 10, resize: true });
+  const ours: NodeSketch = { id: 2, type: 'test.composite', widgets_values: [1, 2, true] };
+  assert.deepEqual(savedToApi(graph([ours], []), registry).workflow.nodes['2']!.inputs, { x: 1, y: 2, resize: true });
+});
+
+test('widgets_values keyed by name (as some packs save them) are renamed and editor-only keys dropped', () => {
+  const node: NodeSketch = { id: 1, type: 'ImageScale', widgets_values: { upscale_method: 'area', width: 10, height: 20, crop: 'center', preview: { hidden: true } } };
+  const result = savedToApi(graph([node], []), registry);
+  assert.deepEqual(result.workflow.nodes['1']!.inputs, { method: 'area', width: 10, height: 20, crop: 'center' });
+});
+
+test('a literal array that would read as a link is wrapped in __value__', () => {
+  const node: NodeSketch = { id: 1, type: 'MysteryNode', widgets_values: [['4', 0], [1, 2, 3]] };
+  const result = savedToApi(graph([node], []), registry);
+  assert.deepEqual(result.workflow.nodes['1']!.inputs, { '0': { __value__: ['4', 0] }, '1': [1, 2, 3] });
+});
+
+test('links to nowhere are reported as bad_linked_input, not dropped silently', () => {
+  const result = savedToApi(graph([save(1, 5), save(2, 6)], [[6, 42, 0, 2, 0, 'IMAGE']]), registry);
+  assert.deepEqual(result.issues.map((item) => [item.code, item.nodeId, item.input]), [
+    ['bad_linked_input', '1', 'image'],
+    ['bad_linked_input', '2', 'image'],
+  ]);
+  assert.match(result.issues[0]!.message, /link 5, which is not in the workflow's links/);
+  assert.match(result.issues[1]!.message, /node 42, which is not in the workflow/);
+});
+
+test('a loop of reroutes is reported instead of recursing forever', () => {
+  const rerouteA: NodeSketch = { id: 1, type: 'Reroute', inputs: [{ name: '', type: '*', link: 2 }], outputs: [{ name: '', type: '*', links: [1, 3] }] };
+  const rerouteB: NodeSketch = { id: 2, type: 'Reroute', inputs: [{ name: '', type: '*', link: 1 }], outputs: [{ name: '', type: '*', links: [2] }] };
+  const result = savedToApi(graph([rerouteA, rerouteB, save(3, 3)], [[1, 1, 0, 2, 0, '*'], [2, 2, 0, 1, 0, '*'], [3, 1, 0, 3, 0, '*']]), registry);
+  assert.equal(result.issues.length, 1);
+  assert.equal(result.issues[0]!.code, 'invalid_workflow');
+  assert.match(result.issues[0]!.message, /loop of reroute/);
+  assert.deepEqual(result.workflow.nodes['3']!.inputs, { prefix: 'out' });
+});
+
+test('a used subgraph is reported as not supported yet', () => {
+  const saved = graph([{ id: 1, type: '9f1c0d2e-subgraph' }], []) as Record<string, unknown>;
+  saved.definitions = { subgraphs: [{ id: '9f1c0d2e-subgraph', nodes: [], links: [] }] };
+  const result = savedToApi(saved as SavedWorkflow, registry);
+  assert.equal(result.issues.length, 1);
+  assert.equal(result.issues[0]!.code, 'invalid_workflow');
+  assert.equal(result.issues[0]!.nodeId, '1');
+  assert.match(result.issues[0]!.message, /subgraphs are not supported yet/);
+});
+
+test('a saved version newer than 1, or a newer Switchyard schemaVersion, is unsupported_schema_version', () => {
+  const future = { ...graph([], []), version: 2 } as SavedWorkflow;
+  assert.equal(savedToApi(future, registry).issues[0]!.code, 'unsupported_schema_version');
+  const newer = graph([], [], { switchyard: { schemaVersion: 99 } });
+  const result = savedToApi(newer, registry);
+  assert.equal(result.issues[0]!.code, 'unsupported_schema_version');
+  assert.match(result.issues[0]!.message, /schemaVersion 99 is newer/);
+});
+
+test('a structurally broken saved file gives invalid_workflow issues that name the field', () => {
+  const broken = fixture('comfy-v04.json');
+  (broken.nodes as Record<string, unknown>[])[1]!.inputs = [{ name: 5, link: 1 }];
+  const result = savedToApi(broken as SavedWorkflow, registry);
+  assert.deepEqual(result.workflow, { schemaVersion: 1, nodes: {} });
+  assert.ok(result.issues.length > 0);
+  assert.ok(result.issues.every((item) => item.code === 'invalid_workflow'));
+  assert.match(result.issues[0]!.message, /nodes\[1\]\.inputs\[0\]\.name/);
+  assert.deepEqual(savedToApi(null as unknown as SavedWorkflow, registry).issues.map((item) => item.code), ['invalid_workflow']);
+});
+
+test('duplicate node ids are reported and the first node kept', () => {
+  const result = savedToApi(graph([save(1, null), { ...inverter(1, null, []) }], []), registry);
+  assert.equal(result.issues[0]!.code, 'invalid_workflow');
+  assert.match(result.issues[0]!.message, /two nodes share the id 1/);
+  assert.equal(result.workflow.nodes['1']!.type, 'test.save_image');
+});

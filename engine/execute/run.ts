@@ -1,0 +1,589 @@
+/**
+ * One run of a workflow: the loop that starts ready nodes (up to the concurrency limit), keys
+ * each node when its inputs are available, takes results from the cache or runs the node,
+ * checks what it returned, and reports everything as events.
+ *
+ * Hot path: a trivial synchronous node whose inputs are ready runs inside the pump loop with no
+ * promise, microtask or closure beyond its context; asynchronous work (a node returning a
+ * promise, an async fingerprint, lazy inputs, waiting for another node computing the same key)
+ * takes the slower paths (places.ts keeps waiting nodes from holding places meanwhile).
+ */
+import { ContentKeyBuilder, lazyResultKey, type RequestedLazyInput } from '../cache/content-key.js';
+import { estimateEntryBytes } from '../cache/entry-size.js';
+import type { Digest128 } from '../cache/hash.js';
+import type { CacheEntry, NodeCache } from '../cache/output-cache.js';
+import { digestValue } from '../cache/value-hash.js';
+import { SwitchyardError } from '../errors.js';
+import type { ApiWorkflow } from '../graph/api-format.js';
+import type { DataTypeInfo } from '../nodes/data-types.js';
+import type { Folders, Logger, ModelsHandle, RunWorkflowInfo } from '../nodes/context.js';
+import type { ImageValue, UiResult } from '../nodes/values.js';
+import type { CompiledGraph, CompiledInput } from '../schedule/graph.js';
+import { NodeState, Schedule } from '../schedule/schedule.js';
+import { readNodeResult } from './check-outputs.js';
+import type { RunEvent } from './events.js';
+import type { Flight, FlightTable } from './flights.js';
+import { createNodeContext, interruptedError, type NodeContextHost } from './node-context.js';
+import { newPlaceHolder, Places, type PlaceHolder } from './places.js';
+import { toNodeRunError } from './node-errors.js';
+import type { NodeRunError, RunOptions, RunResult, RunStatus } from './types.js';
+
+/** What all runs of one executor share. */
+export interface RunShared {
+  readonly cache: NodeCache;
+  readonly folders: Folders;
+  readonly log: Logger;
+  readonly models: ModelsHandle;
+  readonly concurrency: number;
+  readonly flights: FlightTable;
+  readonly dataType: (name: string) => DataTypeInfo | undefined;
+}
+
+/** Bookkeeping of a node that may wait while it runs (lazy inputs, a shared result). */
+interface Job extends PlaceHolder {
+  /** Lazy links by input index, and those the node asked for. */
+  lazyLinks?: Map<number, () => Promise<unknown>>;
+  requested?: CompiledInput[];
+  baseKey?: Digest128;
+}
+
+interface Waiter {
+  resolve(): void;
+  reject(error: unknown): void;
+}
+
+/** Marks a run's result key as "compute from the lazy inputs the node asked for". */
+const LAZY_KEY = 'lazy';
+
+const RESOLVED: Promise<void> = Promise.resolve();
+
+/** Errors given to a node asking for a lazy input whose upstream failed: its own skip, not its error. */
+const upstreamUnavailable = new WeakSet<object>();
+
+function isThenable(value: unknown): value is PromiseLike<unknown> {
+  return value !== null && (typeof value === 'object' || typeof value === 'function') && typeof (value as { then?: unknown }).then === 'function';
+}
+
+export class Run implements NodeContextHost {
+  readonly runId: string;
+  readonly signal: AbortSignal;
+  readonly folders: Folders;
+  readonly models: ModelsHandle;
+  readonly workflow: RunWorkflowInfo;
+  readonly log: Logger;
+
+  private readonly nodes: CompiledGraph['nodes'];
+  private readonly schedule: Schedule;
+  private readonly cache: NodeCache;
+  private readonly onEvent: ((event: RunEvent) => void) | undefined;
+  private readonly controller = new AbortController();
+  private readonly external: AbortSignal | undefined;
+
+  /** Content key per node (undefined for nodes keyed by their output values). */
+  private readonly keys: (Digest128 | undefined)[];
+  /** Per-output value digests of nodes without a key (`cache: false`). */
+  private readonly digests: (Digest128[] | undefined)[];
+  private readonly values: (readonly unknown[] | undefined)[];
+  private readonly inputsOf: (Record<string, unknown> | undefined)[];
+  private readonly jobs: (Job | undefined)[];
+  private readonly waiters: (Waiter[] | undefined)[];
+  private readonly led: (Flight | undefined)[];
+  private readonly places: Places;
+
+  private pumping = false;
+  private finished = false;
+  private pendingCached: string[] = [];
+  private startedAt = 0;
+  private startedClock = 0;
+  private resolveResult!: (result: RunResult) => void;
+
+  private readonly executed: string[] = [];
+  private readonly cached: string[] = [];
+  private readonly skipped: string[] = [];
+  private readonly errors: NodeRunError[] = [];
+  private readonly timings: Record<string, number> = {};
+  private readonly outputs: Record<string, UiResult> = {};
+
+  constructor(
+    private readonly shared: RunShared,
+    graph: CompiledGraph,
+    workflow: ApiWorkflow,
+    options: RunOptions,
+    runId: string,
+  ) {
+    this.runId = runId;
+    this.signal = this.controller.signal;
+    this.external = options.signal;
+    this.folders = shared.folders;
+    this.models = shared.models;
+    this.workflow = options.workflowInfo ?? { prompt: workflow.nodes };
+    this.log = shared.log.child({ runId });
+    this.cache = shared.cache;
+    this.places = new Places(shared.concurrency, () => {
+      if (!this.pumping) this.pump();
+    });
+    this.onEvent = options.onEvent;
+    this.nodes = graph.nodes;
+    this.schedule = new Schedule(graph);
+    const count = graph.nodes.length;
+    this.keys = new Array(count);
+    this.digests = new Array(count);
+    this.values = new Array(count);
+    this.inputsOf = new Array(count);
+    this.jobs = new Array(count);
+    this.waiters = new Array(count);
+    this.led = new Array(count);
+  }
+
+  /** Runs `targets` and what they need; resolves when the run is over (never rejects). */
+  start(targets: readonly number[]): Promise<RunResult> {
+    this.startedAt = Date.now();
+    this.startedClock = performance.now();
+    const result = new Promise<RunResult>((resolve) => {
+      this.resolveResult = resolve;
+    });
+    this.schedule.activate(targets);
+    if (this.onEvent !== undefined) {
+      const planned: string[] = [];
+      for (let i = 0; i < this.nodes.length; i++) if (this.schedule.state[i] !== NodeState.inactive) planned.push(this.nodes[i]!.id);
+      this.emit({ type: 'run_started', runId: this.runId, nodes: planned });
+    }
+    if (this.external?.aborted) {
+      this.interrupt();
+      return result;
+    }
+    this.external?.addEventListener('abort', this.onAbort, { once: true });
+    this.pump();
+    return result;
+  }
+
+  // ---- the loop ---------------------------------------------------------------------------
+
+  private pump(): void {
+    if (this.pumping || this.finished) return;
+    this.pumping = true;
+    try {
+      while (!this.finished && this.places.hasFree()) {
+        if (this.places.resumeNext()) continue;
+        const next = this.schedule.takeReady();
+        if (next < 0) break;
+        this.startNode(next);
+      }
+    } finally {
+      this.pumping = false;
+    }
+    if (this.finished) return;
+    this.flushCached();
+    if (this.places.isIdle() && !this.schedule.hasReady()) this.finish();
+  }
+
+  private startNode(index: number): void {
+    this.places.take();
+    let pending: Promise<void> | undefined;
+    try {
+      pending = this.execute(index);
+    } catch (error) {
+      this.nodeFailed(index, error);
+      this.release(index);
+      return;
+    }
+    if (pending === undefined) {
+      this.release(index);
+      return;
+    }
+    pending.then(
+      () => this.release(index),
+      (error: unknown) => {
+        this.nodeFailed(index, error);
+        this.release(index);
+      },
+    );
+  }
+
+  /** The node's work is over: its place is free for the next one. */
+  private release(index: number): void {
+    this.places.release(this.jobs[index]);
+    if (!this.pumping) this.pump();
+  }
+
+  // ---- one node ---------------------------------------------------------------------------
+
+  /** Keys the node, then completes it from the cache or runs it. Returns a promise only when it has to wait. */
+  private execute(index: number): Promise<void> | undefined {
+    const node = this.nodes[index]!;
+    const type = node.type;
+    const builder = new ContentKeyBuilder(type);
+    for (const input of node.inputs) {
+      if (input.source < 0) builder.literal(input.index, input.value);
+      else if (input.lazy) builder.lazy(input.index);
+      else builder.link(input.index, this.keys[input.source] ?? this.digests[input.source]![input.output]!, input.output);
+    }
+    if (type.fingerprint === undefined) return this.afterKeying(index, undefined, builder);
+    // The fingerprint sees the eager inputs; lazy ones are added (as functions) only for `run`.
+    const inputs = this.eagerInputs(index);
+    const fingerprint = type.fingerprint(inputs, { folders: this.folders, nodeId: node.id });
+    if (isThenable(fingerprint)) {
+      return Promise.resolve(fingerprint).then((value) => {
+        if (this.finished) return undefined;
+        builder.fingerprint(value);
+        return this.afterKeying(index, inputs, builder);
+      });
+    }
+    builder.fingerprint(fingerprint);
+    return this.afterKeying(index, inputs, builder);
+  }
+
+  /** The values of a node's eager inputs by name (built only when it runs or fingerprints: cache hits skip it). */
+  private eagerInputs(index: number): Record<string, unknown> {
+    const inputs: Record<string, unknown> = {};
+    for (const input of this.nodes[index]!.inputs) {
+      if (input.lazy) continue;
+      inputs[input.name] = input.source < 0 ? input.value : this.values[input.source]![input.output];
+    }
+    this.inputsOf[index] = inputs;
+    return inputs;
+  }
+
+  private afterKeying(index: number, eager: Record<string, unknown> | undefined, builder: ContentKeyBuilder): Promise<void> | undefined {
+    const node = this.nodes[index]!;
+    if (node.hasLazyInputs) {
+      const inputs = eager ?? this.eagerInputs(index);
+      const job = this.jobFor(index);
+      for (const input of node.inputs) if (input.lazy) inputs[input.name] = this.lazyGetter(job, index, input);
+      if (node.hasLazyLinks) {
+        job.baseKey = node.type.cache ? builder.finish() : undefined;
+        return this.executeLazy(index, inputs, job);
+      }
+      eager = inputs;
+    }
+    if (!node.type.cache) return this.runFresh(index, eager ?? this.eagerInputs(index), undefined);
+    const key = builder.finish();
+    this.keys[index] = key;
+    const entry = this.cache.get(key);
+    if (entry !== undefined) {
+      this.completeCached(index, entry);
+      return undefined;
+    }
+    const inputs = eager ?? this.eagerInputs(index);
+    const flight = this.shared.flights.get(key);
+    if (flight !== undefined) return this.followFlight(index, inputs, key, flight);
+    return this.runFresh(index, inputs, key);
+  }
+
+  /** A node with linked lazy inputs: its key also covers the lazy inputs it asks for. */
+  private async executeLazy(index: number, inputs: Record<string, unknown>, job: Job): Promise<void> {
+    const node = this.nodes[index]!;
+    const baseKey = job.baseKey;
+    if (baseKey !== undefined) {
+      // Last time (same type, literals, eager inputs) it asked for these: get them and look up.
+      const asked = this.cache.get(baseKey)?.lazyRequested;
+      if (asked !== undefined) {
+        await Promise.all(asked.map((inputIndex) => job.lazyLinks?.get(inputIndex)?.()));
+        if (this.finished) return;
+        const key = this.lazyKey(index, job);
+        const entry = key === undefined ? undefined : this.cache.get(key);
+        if (key !== undefined && entry !== undefined) {
+          this.keys[index] = key;
+          this.completeCached(index, entry);
+          return;
+        }
+      }
+    }
+    return this.runFresh(index, inputs, node.type.cache ? LAZY_KEY : undefined);
+  }
+
+  /** Runs the node's own code. `key`: its content key, LAZY_KEY, or undefined (keyed by output values). */
+  private runFresh(index: number, inputs: Record<string, unknown>, key: Digest128 | undefined): Promise<void> | undefined {
+    const node = this.nodes[index]!;
+    if (this.onEvent !== undefined) {
+      this.emit({ type: 'node_started', runId: this.runId, nodeId: node.id, nodeType: node.type.type });
+      // A listener may have interrupted the run.
+      if (this.finished) return undefined;
+    }
+    const started = performance.now();
+    const result: unknown = node.type.run(inputs as never, createNodeContext(this, index, node.id, node.type.type));
+    if (!isThenable(result)) {
+      this.finishFresh(index, result, key, started);
+      return undefined;
+    }
+    if (key !== undefined && key !== LAZY_KEY) {
+      const flight = this.shared.flights.lead(key);
+      if (flight !== undefined) this.led[index] = flight;
+    }
+    return Promise.resolve(result).then((value) => {
+      if (!this.finished) this.finishFresh(index, value, key, started);
+    });
+  }
+
+  private finishFresh(index: number, result: unknown, key: Digest128 | undefined, started: number): void {
+    const node = this.nodes[index]!;
+    const type = node.type;
+    const entry = readNodeResult(node.id, type, result, this.shared.dataType);
+    const { outputs, ui } = entry;
+    const durationMs = performance.now() - started;
+    if (key === LAZY_KEY) key = this.storeLazyManifest(index);
+    if (key !== undefined) {
+      this.keys[index] = key;
+      this.cache.set(key, entry, estimateEntryBytes(outputs, node.outputTypes, ui, this.shared.dataType));
+      const flight = this.led[index];
+      if (flight !== undefined) {
+        this.led[index] = undefined;
+        this.shared.flights.land(key, flight, entry);
+      }
+    } else {
+      this.digests[index] = outputs.map(digestValue);
+    }
+    this.values[index] = outputs;
+    if (ui !== undefined) this.outputs[node.id] = ui;
+    this.executed.push(node.id);
+    this.timings[node.id] = durationMs;
+    if (this.onEvent !== undefined) {
+      this.emit({ type: 'node_output', runId: this.runId, nodeId: node.id, nodeType: type.type, ui, durationMs, cached: false });
+    }
+    this.complete(index);
+  }
+
+  private completeCached(index: number, entry: CacheEntry): void {
+    const node = this.nodes[index]!;
+    this.values[index] = entry.outputs;
+    this.cached.push(node.id);
+    if (entry.ui !== undefined) this.outputs[node.id] = entry.ui;
+    if (this.onEvent !== undefined) {
+      this.pendingCached.push(node.id);
+      if (entry.ui !== undefined) {
+        this.emit({ type: 'node_output', runId: this.runId, nodeId: node.id, nodeType: node.type.type, ui: entry.ui, durationMs: 0, cached: true });
+      }
+    }
+    this.complete(index);
+  }
+
+  private complete(index: number): void {
+    this.schedule.complete(index);
+    this.inputsOf[index] = undefined;
+    const waiting = this.waiters[index];
+    if (waiting !== undefined) {
+      this.waiters[index] = undefined;
+      for (const waiter of waiting) waiter.resolve();
+    }
+  }
+
+  private nodeFailed(index: number, thrown: unknown): void {
+    if (this.finished) return;
+    const node = this.nodes[index]!;
+    let skipped: number[];
+    if (typeof thrown === 'object' && thrown !== null && upstreamUnavailable.has(thrown)) {
+      // A lazy input it asked for could not be produced: skipped like any dependent (with its own downstream).
+      skipped = this.schedule.skip(index);
+    } else {
+      const error = toNodeRunError(node.id, node.type.type, thrown, this.inputsOf[index] ?? {});
+      this.errors.push(error);
+      this.log.error({ nodeId: node.id, nodeType: node.type.type, code: error.code, err: thrown }, error.message);
+      this.emit({ type: 'node_error', runId: this.runId, nodeId: node.id, nodeType: node.type.type, code: error.code, message: error.message, inputs: error.inputs, stack: error.stack });
+      skipped = this.schedule.fail(index);
+      this.rejectWaiters(index);
+    }
+    const flight = this.led[index];
+    const key = this.keys[index];
+    if (flight !== undefined && key !== undefined) {
+      this.led[index] = undefined;
+      this.shared.flights.abort(key, flight, thrown);
+    }
+    for (const other of skipped) {
+      this.skipped.push(this.nodes[other]!.id);
+      this.rejectWaiters(other);
+    }
+    this.inputsOf[index] = undefined;
+  }
+
+  private rejectWaiters(index: number): void {
+    const waiting = this.waiters[index];
+    if (waiting === undefined) return;
+    this.waiters[index] = undefined;
+    const node = this.nodes[index]!;
+    for (const waiter of waiting) {
+      const error = new SwitchyardError('node_failed', `node ${node.id} (${node.type.type}) did not produce its outputs`, { nodeId: node.id });
+      upstreamUnavailable.add(error);
+      waiter.reject(error);
+    }
+  }
+
+  // ---- lazy inputs, shared results and places ---------------------------------------------
+
+  private jobFor(index: number): Job {
+    let job = this.jobs[index];
+    if (job === undefined) {
+      job = newPlaceHolder();
+      this.jobs[index] = job;
+    }
+    return job;
+  }
+
+  private lazyGetter(job: Job, index: number, input: CompiledInput): () => Promise<unknown> {
+    if (input.source < 0) {
+      const value = Promise.resolve(input.value);
+      return () => value;
+    }
+    let memo: Promise<unknown> | undefined;
+    const getter = (): Promise<unknown> => {
+      if (memo === undefined) {
+        (job.requested ??= []).push(input);
+        memo = this.awaitNode(index, job, input.source).then(() => this.values[input.source]![input.output]);
+      }
+      return memo;
+    };
+    (job.lazyLinks ??= new Map()).set(input.index, getter);
+    return getter;
+  }
+
+  /** Resolves when `source` is done (planning and running it if needed); the asking node gives its place up meanwhile. */
+  private awaitNode(index: number, job: Job, source: number): Promise<void> {
+    const state = this.schedule.state;
+    if (state[source] === NodeState.done) return RESOLVED;
+    if (this.finished) return Promise.reject(interruptedError(this.runId));
+    if (state[source] === NodeState.inactive) {
+      const skipped = this.schedule.activate([source]);
+      for (const node of skipped) this.skipped.push(this.nodes[node]!.id);
+    }
+    if (state[source] === NodeState.failed || state[source] === NodeState.skipped) {
+      const node = this.nodes[source]!;
+      const error = new SwitchyardError('node_failed', `node ${node.id} (${node.type.type}), which node ${this.nodes[index]!.id} asked for, did not produce its outputs`, { nodeId: node.id });
+      upstreamUnavailable.add(error);
+      return Promise.reject(error);
+    }
+    // Register before giving the place up: that may run `source` synchronously.
+    const waited = new Promise<void>((resolve, reject) => (this.waiters[source] ??= []).push({ resolve, reject }));
+    this.places.beginWait(job);
+    return waited.then(
+      () => this.places.endWait(job),
+      (error: unknown) => this.places.endWait(job).then(() => Promise.reject(error)),
+    );
+  }
+
+  /** Waits for the node computing the same key; computes it itself if that fails. */
+  private followFlight(index: number, inputs: Record<string, unknown>, key: Digest128, flight: Flight): Promise<void> {
+    const job = this.jobFor(index);
+    const followed = flight.follow();
+    this.places.beginWait(job);
+    return followed.then(
+      (entry) => {
+        this.places.endWaitWithoutPlace(job);
+        if (!this.finished) this.completeCached(index, entry);
+      },
+      () => this.places.endWait(job).then(() => (this.finished ? undefined : this.runFresh(index, inputs, key))),
+    );
+  }
+
+  /** The key of a lazy node from the lazy inputs it asked for; undefined if one of them is not done. */
+  private lazyKey(index: number, job: Job): Digest128 | undefined {
+    if (job.baseKey === undefined) return undefined;
+    const requested: RequestedLazyInput[] = [];
+    for (const input of job.requested ?? []) {
+      if (this.schedule.state[input.source] !== NodeState.done) return undefined;
+      const upstream = this.keys[input.source] ?? this.digests[input.source]![input.output]!;
+      requested.push({ inputIndex: input.index, upstream, output: input.output });
+    }
+    return lazyResultKey(this.nodes[index]!.type, job.baseKey, requested);
+  }
+
+  /** After a lazy node ran: remember what it asked for under its base key; returns its full key. */
+  private storeLazyManifest(index: number): Digest128 | undefined {
+    const job = this.jobs[index];
+    if (job === undefined || job.baseKey === undefined) return undefined;
+    const key = this.lazyKey(index, job);
+    if (key === undefined) return undefined;
+    const asked = (job.requested ?? []).map((input) => input.index);
+    this.cache.set(job.baseKey, { outputs: [], lazyRequested: asked }, 96 + 8 * asked.length);
+    return key;
+  }
+
+  // ---- events and the end -----------------------------------------------------------------
+
+  reportProgress(index: number, done: number, total: number): void {
+    if (this.finished || this.onEvent === undefined) return;
+    this.emit({ type: 'progress', runId: this.runId, nodeId: this.nodes[index]!.id, done, total });
+  }
+
+  reportPreview(index: number, image: ImageValue): void {
+    if (this.finished || this.onEvent === undefined) return;
+    this.emit({ type: 'preview', runId: this.runId, nodeId: this.nodes[index]!.id, image });
+  }
+
+  private emit(event: RunEvent): void {
+    const listener = this.onEvent;
+    if (listener === undefined) return;
+    if (this.pendingCached.length > 0 && event.type !== 'node_cached') this.flushCached();
+    try {
+      listener(event);
+    } catch (error) {
+      this.log.error({ err: error, eventType: event.type }, 'a run event listener threw; the run goes on');
+    }
+  }
+
+  private flushCached(): void {
+    if (this.pendingCached.length === 0) return;
+    const nodeIds = this.pendingCached;
+    this.pendingCached = [];
+    this.emit({ type: 'node_cached', runId: this.runId, nodeIds });
+  }
+
+  private readonly onAbort = (): void => {
+    if (!this.finished) this.interrupt();
+  };
+
+  private interrupt(): void {
+    this.finished = true;
+    this.flushCached();
+    const error = interruptedError(this.runId);
+    this.controller.abort(error);
+    for (let i = 0; i < this.nodes.length; i++) {
+      const flight = this.led[i];
+      const key = this.keys[i];
+      if (flight !== undefined && key !== undefined) this.shared.flights.abort(key, flight, error);
+      const waiting = this.waiters[i];
+      if (waiting !== undefined) for (const waiter of waiting) waiter.reject(error);
+    }
+    this.places.close(error, this.jobs);
+    const finished = [...this.executed, ...this.cached];
+    this.emit({ type: 'run_interrupted', runId: this.runId, finished, durationMs: performance.now() - this.startedClock });
+    this.resolve('interrupted');
+  }
+
+  private finish(): void {
+    this.finished = true;
+    for (const index of this.schedule.unfinished()) {
+      // Only a cycle leaves needed nodes waiting (validation refuses cycles before a run).
+      const node = this.nodes[index]!;
+      this.errors.push({
+        nodeId: node.id, nodeType: node.type.type, code: 'invalid_workflow', details: { nodeId: node.id },
+        message: `node ${node.id} (${node.type.type}) never became ready: it is part of a cycle or depends on one`, inputs: {},
+      });
+    }
+    const durationMs = performance.now() - this.startedClock;
+    if (this.errors.length > 0) {
+      this.emit({
+        type: 'run_failed', runId: this.runId, skipped: this.skipped, executed: this.executed, cached: this.cached, durationMs,
+        errors: this.errors.map((e) => ({ nodeId: e.nodeId, nodeType: e.nodeType, code: e.code, message: e.message })),
+      });
+      this.resolve('error');
+    } else {
+      this.emit({ type: 'run_finished', runId: this.runId, executed: this.executed, cached: this.cached, durationMs });
+      this.resolve('success');
+    }
+  }
+
+  private resolve(status: RunStatus): void {
+    this.external?.removeEventListener('abort', this.onAbort);
+    this.resolveResult({
+      runId: this.runId,
+      status,
+      outputs: this.outputs,
+      executed: this.executed,
+      cached: this.cached,
+      skipped: this.skipped,
+      errors: this.errors,
+      timings: this.timings,
+      startedAt: this.startedAt,
+      finishedAt: Date.now(),
+    });
+  }
+}

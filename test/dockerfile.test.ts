@@ -6,7 +6,7 @@
  */
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { cpSync, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync, statSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync, statSync } from 'node:fs';
 import { builtinModules } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join, dirname, relative } from 'node:path';
@@ -89,6 +89,7 @@ test('the image tree built from the Dockerfile runs the app: every file it loads
 
   // Runtime stage: copies from the build stage and from the context.
   const imageRoot = join(work, 'image');
+  mkdirSync(imageRoot, { recursive: true });
   for (const step of runtime.copies) {
     if (step.from === 'build') {
       const sources = step.sources.filter((s) => !s.startsWith('/app/node_modules'));

@@ -60,8 +60,9 @@ export function renderRunReport(report: JsonRunReport): string {
 export function renderCheckErrors(check: CheckResult): string {
   const lines = ['invalid workflow:'];
   for (const error of check.errors) lines.push(`  ${error.message} [${error.code}]`);
-  for (const [nodeId, entry] of Object.entries(check.nodeErrors)) {
-    for (const error of entry.errors) lines.push(`  node ${nodeId} (${entry.type})${error.input ? ` input ${error.input}` : ''}: ${error.message} [${error.code}]`);
+  // Validation messages already name the node, its type and the input.
+  for (const entry of Object.values(check.nodeErrors)) {
+    for (const error of entry.errors) lines.push(`  ${error.message} [${error.code}]`);
   }
   return `${lines.join('\n')}\n`;
 }

@@ -48,7 +48,8 @@ export async function checkWorkflow(input: unknown, registry: NodeRegistry, fold
       errors.push(problem);
     }
   }
-  const valid = errors.length === 0 && Object.keys(nodeErrors).length === 0;
+  // Problems on nodes that feed no chosen output are reported but do not block the run (as in ComfyUI).
+  const valid = validation.valid && early.length === 0;
   return {
     valid,
     format: parsed.format,

@@ -56,5 +56,6 @@ test('a seed outside 0..2^53-1 is refused with invalid_input', () => withContext
     await assert.rejects(async () => seedNode.run({ seed, control: 'fixed' }, ctx), { code: 'invalid_input' });
   }
   assert.deepEqual(seedNode.widgetNames, ['seed', 'control']);
-  assert.equal((seedNode.inputs.seed as { control?: boolean }).control, true);
+  // The node's own `control` widget is the control: no hidden "control after generate" slot follows the seed.
+  assert.equal((seedNode.inputs.seed as { control?: boolean }).control, undefined);
 }));

@@ -4,8 +4,8 @@
  * stack trace: every failure is a one-line reason (or one JSON object with `--json`).
  */
 import { parseArgs, type ParseArgsConfig } from 'node:util';
-import { readFile } from 'node:fs/promises';
-import { resolve } from 'node:path';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
 import { SwitchyardError, toSwitchyardError } from '../errors.js';
 import { createLogger, parseLogLevel } from '../log/logger.js';
 import { resolveDataDir } from '../store/folders.js';
@@ -13,6 +13,7 @@ import { createEngine, type Engine } from '../runtime/engine.js';
 import { parseSetArguments } from '../runtime/params.js';
 import { describeNodes } from '../nodes/describe.js';
 import { ENGINE_VERSION } from '../version.js';
+import { publishedSchemas } from './schemas.js';
 import { renderRunReport, toJsonReport, createProgressPrinter, renderCheckErrors } from './report.js';
 
 export const EXIT_OK = 0;
@@ -25,6 +26,7 @@ Usage:
   switchyard run <workflow.json> [--set <nodeId>.<input>=<value> ...] [--json] [--data <dir>]
   switchyard validate <workflow.json> [--json] [--data <dir>]
   switchyard nodes [--json] [--data <dir>]
+  switchyard schemas [--out <dir>]   JSON Schemas of workflows, node descriptions, reports
   switchyard --version | --help
 
 Options:
@@ -32,6 +34,7 @@ Options:
                  (env SWITCHYARD_DATA, default ./data)
   --set k=v      override an input of a node for this run (repeatable)
   --json         machine-readable output: exactly one JSON object on stdout
+  --out <dir>    schemas: write one file per schema into <dir> (default: print them)
 `;
 
 interface Io {
@@ -50,6 +53,7 @@ const OPTIONS = {
   data: { type: 'string' },
   set: { type: 'string', multiple: true },
   json: { type: 'boolean' },
+  out: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
   version: { type: 'boolean', short: 'v' },
 } satisfies ParseArgsConfig['options'];
@@ -111,6 +115,19 @@ export async function main(argv: readonly string[], io: Io = defaultIo): Promise
         }
         return EXIT_OK;
       });
+    }
+    case 'schemas': {
+      if (rest.length > 0) return usage(`unexpected argument ${rest[0]}`);
+      const schemas = publishedSchemas();
+      if (values.out === undefined) {
+        io.stdout(`${JSON.stringify(schemas, null, 2)}\n`);
+        return EXIT_OK;
+      }
+      const dir = resolve(values.out);
+      await mkdir(dir, { recursive: true });
+      for (const [name, schema] of Object.entries(schemas)) await writeFile(join(dir, name), `${JSON.stringify(schema, null, 2)}\n`);
+      io.stderr(`wrote ${Object.keys(schemas).length} schemas to ${dir}\n`);
+      return EXIT_OK;
     }
     default:
       return usage(`unknown command "${command}"`);

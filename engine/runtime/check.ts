@@ -33,7 +33,7 @@ export async function checkWorkflow(input: unknown, registry: NodeRegistry, fold
   const parsed = parseWorkflow(input, registry);
   if (!parsed.ok) return { valid: false, errors: parsed.issues, nodeErrors: {} };
   const normalized = normalizeWorkflow(parsed.workflow, registry);
-  const withParams = applyParams(normalized.workflow, options.params ?? {});
+  const withParams = applyParams(normalized.workflow, options.params ?? {}, registry);
   const early = [...parsed.issues, ...normalized.issues, ...withParams.issues];
   const validation = await validateWorkflow(withParams.workflow, registry, { folders, outputs: options.outputs });
   const nodeErrors: Record<string, NodeErrors> = { ...validation.nodeErrors };
@@ -54,7 +54,7 @@ export async function checkWorkflow(input: unknown, registry: NodeRegistry, fold
     valid,
     format: parsed.format,
     workflow: valid ? validation.workflow : undefined,
-    saved: parsed.format === 'saved' ? parsed.saved ?? (typeof input === 'string' ? safeJson(input) : input) : undefined,
+    saved: parsed.saved ?? (parsed.format === 'saved' ? (typeof input === 'string' ? safeJson(input) : input) : undefined),
     errors,
     nodeErrors,
   };

@@ -4,14 +4,24 @@
  * and coercions apply to it; an override naming a missing node is reported, never ignored.
  */
 import type { ApiWorkflow } from '../graph/api-format.js';
+import { setOwn } from '../graph/untrusted.js';
+import type { NodeRegistry } from '../nodes/registry.js';
 import { issue, type ValidationIssue } from '../validate/issues.js';
 
 export type ParamOverrides = Record<string, unknown>;
 
-export function applyParams(workflow: ApiWorkflow, params: ParamOverrides): { workflow: ApiWorkflow; issues: ValidationIssue[] } {
+/**
+ * Applies overrides to a copy of `workflow`. With a registry, an override naming an input the
+ * node's type does not declare is reported too (a typo must not run with the file's value).
+ */
+export function applyParams(workflow: ApiWorkflow, params: ParamOverrides, registry?: NodeRegistry): { workflow: ApiWorkflow; issues: ValidationIssue[] } {
   const issues: ValidationIssue[] = [];
   const nodes: ApiWorkflow['nodes'] = Object.create(null) as ApiWorkflow['nodes'];
-  for (const [id, node] of Object.entries(workflow.nodes)) nodes[id] = { ...node, inputs: { ...node.inputs } };
+  for (const [id, node] of Object.entries(workflow.nodes)) {
+    const inputs: Record<string, unknown> = {};
+    for (const [name, value] of Object.entries(node.inputs)) setOwn(inputs, name, value);
+    nodes[id] = { ...node, inputs };
+  }
   for (const [key, value] of Object.entries(params)) {
     const dot = key.indexOf('.');
     if (dot <= 0 || dot === key.length - 1) {
@@ -25,7 +35,12 @@ export function applyParams(workflow: ApiWorkflow, params: ParamOverrides): { wo
       issues.push(issue('invalid_workflow', `parameter "${key}" names node ${nodeId}, which is not in the workflow`, { nodeId, input, details: { parameter: key, known_nodes: Object.keys(nodes).slice(0, 50) } }));
       continue;
     }
-    node.inputs[input] = value;
+    const type = registry?.get(node.type);
+    if (type && !type.inputNames.includes(input)) {
+      issues.push(issue('invalid_workflow', `parameter "${key}": node ${nodeId} (${type.type}) has no input "${input}"; its inputs are ${type.inputNames.map((n) => `"${n}"`).join(', ') || 'none'}`, { nodeId, input, details: { parameter: key, inputs: type.inputNames } }));
+      continue;
+    }
+    setOwn(node.inputs, input, value);
   }
   return { workflow: { ...workflow, nodes }, issues };
 }

@@ -26,6 +26,7 @@ Usage:
   switchyard run <workflow.json> [--set <nodeId>.<input>=<value> ...] [--json] [--data <dir>]
   switchyard validate <workflow.json> [--json] [--data <dir>]
   switchyard nodes [--json] [--data <dir>]
+  switchyard packs [--json] [--data <dir>]   loaded packs, and skipped ones with the reason
   switchyard schemas [--out <dir>]   JSON Schemas of workflows, node descriptions, reports
   switchyard --version | --help
 
@@ -79,6 +80,7 @@ export async function main(argv: readonly string[], io: Io = defaultIo): Promise
   const json = values.json === true;
   const usage = (message: string) => {
     io.stderr(`switchyard ${command}: ${message}\n\n${USAGE}`);
+    if (json) io.stdout(`${JSON.stringify(failureReport(command, new SwitchyardError('usage', message)))}\n`);
     return EXIT_USAGE;
   };
   switch (command) {
@@ -94,12 +96,12 @@ export async function main(argv: readonly string[], io: Io = defaultIo): Promise
       } catch (error) {
         return usage(`cannot read ${rest[0]}: ${(error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (error as Error).message}`);
       }
-      return withEngine(values.data, io, json, async (engine) =>
+      return withEngine(command, values.data, io, json, async (engine) =>
         command === 'run' ? runCommand(engine, text, params, json, io) : validateCommand(engine, text, json, io));
     }
     case 'nodes': {
       if (rest.length > 0) return usage(`unexpected argument ${rest[0]}`);
-      return withEngine(values.data, io, json, async (engine) => {
+      return withEngine(command, values.data, io, json, async (engine) => {
         const descriptions = await describeNodes(engine.registry, { folders: engine.folders });
         if (json) {
           io.stdout(`${JSON.stringify(descriptions, null, 2)}\n`);
@@ -112,6 +114,18 @@ export async function main(argv: readonly string[], io: Io = defaultIo): Promise
           }
           for (const [category, lines] of [...byCategory].sort(([a], [b]) => a.localeCompare(b))) io.stdout(`${category}\n${lines.join('\n')}\n`);
           for (const failed of engine.packs.failed) io.stderr(`pack ${failed.name ?? failed.path} was skipped: ${failed.reason}\n`);
+        }
+        return EXIT_OK;
+      });
+    }
+    case 'packs': {
+      if (rest.length > 0) return usage(`unexpected argument ${rest[0]}`);
+      return withEngine(command, values.data, io, json, async (engine) => {
+        if (json) {
+          io.stdout(`${JSON.stringify(engine.packs, null, 2)}\n`);
+        } else {
+          for (const pack of engine.packs.loaded) io.stdout(`${pack.name.padEnd(28)} ${pack.version.padEnd(10)} ${pack.source.padEnd(8)} ${pack.nodeTypes.length} node types\n`);
+          for (const failed of engine.packs.failed) io.stdout(`${(failed.name ?? failed.path).padEnd(28)} skipped [${failed.code}]: ${failed.reason}\n`);
         }
         return EXIT_OK;
       });
@@ -134,25 +148,34 @@ export async function main(argv: readonly string[], io: Io = defaultIo): Promise
   }
 }
 
-async function withEngine(dataOption: string | undefined, io: Io, json: boolean, body: (engine: Engine) => Promise<number>): Promise<number> {
-  const log = createLogger({ level: parseLogLevel(process.env.SWITCHYARD_LOG_LEVEL, 'warn') });
+/** The one JSON object `--json` promises, for a command that could not do its work. */
+function failureReport(command: string | undefined, failure: SwitchyardError): Record<string, unknown> {
+  const errors = [failure.toJSON()];
+  if (command === 'validate') return { valid: false, node_errors: {}, errors };
+  if (command === 'run') return { status: 'error', outputs: {}, executed: [], cached: [], errors };
+  return { error: failure.toJSON() };
+}
+
+async function withEngine(command: string, dataOption: string | undefined, io: Io, json: boolean, body: (engine: Engine) => Promise<number>): Promise<number> {
+  // The CLI reports failures itself; log lines (JSON on stderr) are opt-in via SWITCHYARD_LOG_LEVEL.
+  const log = createLogger({ level: parseLogLevel(process.env.SWITCHYARD_LOG_LEVEL, 'fatal') });
+  const fail = (error: unknown, code: number) => {
+    const failure = toSwitchyardError(error);
+    if (json) io.stdout(`${JSON.stringify(failureReport(command, failure))}\n`);
+    else io.stderr(`switchyard: ${failure.message}\n`);
+    return failure.code === 'usage' ? EXIT_USAGE : code;
+  };
   let engine: Engine;
   try {
     engine = await createEngine({ dataDir: resolveDataDir(dataOption), log });
   } catch (error) {
-    const failure = toSwitchyardError(error);
-    if (json) io.stdout(`${JSON.stringify({ status: 'error', errors: [failure.toJSON()] })}\n`);
-    else io.stderr(`switchyard: ${failure.message}\n`);
-    return failure.code === 'usage' ? EXIT_USAGE : EXIT_FAILED;
+    return fail(error, EXIT_FAILED);
   }
   try {
     return await body(engine);
   } catch (error) {
-    const failure = toSwitchyardError(error);
     log.error({ err: error }, 'command failed');
-    if (json) io.stdout(`${JSON.stringify({ status: 'error', errors: [failure.toJSON()] })}\n`);
-    else io.stderr(`switchyard: ${failure.message}\n`);
-    return EXIT_FAILED;
+    return fail(error, EXIT_FAILED);
   }
 }
 

@@ -51,8 +51,8 @@ export function renderRunReport(report: JsonRunReport): string {
     }
   }
   for (const error of report.errors) {
-    const e = error as { nodeId?: string; nodeType?: string; code?: string; message?: string };
-    lines.push(`  error in node ${e.nodeId ?? '?'}${e.nodeType ? ` (${e.nodeType})` : ''}: ${e.message ?? String(error)}${e.code ? ` [${e.code}]` : ''}`);
+    const e = error as { code?: string; message?: string };
+    lines.push(`  error: ${e.message ?? String(error)}${e.code ? ` [${e.code}]` : ''}`);
   }
   return `${lines.join('\n')}\n`;
 }
@@ -94,7 +94,8 @@ export function createProgressPrinter(write: (text: string) => void, isTTY: bool
           break;
         case 'node_error':
           endLine();
-          write(`✗ node ${event.nodeId} (${event.nodeType}): ${event.message}\n`);
+          // The executor's message already names the node and its type.
+          write(`✗ ${event.message}\n`);
           break;
         default:
           break;

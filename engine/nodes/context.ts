@@ -10,7 +10,7 @@ export interface Folders {
   input: string;
   /** Where output nodes write results. */
   output: string;
-  /** Scratch space, cleared at start-up. */
+  /** Scratch space (previews, intermediate files); files here may be removed at any time. */
   temp: string;
   /** Model folders root. */
   models: string;

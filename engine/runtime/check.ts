@@ -32,16 +32,17 @@ export interface CheckResult {
 export async function checkWorkflow(input: unknown, registry: NodeRegistry, folders: Folders, options: CheckOptions = {}): Promise<CheckResult> {
   const parsed = parseWorkflow(input, registry);
   if (!parsed.ok) return { valid: false, errors: parsed.issues, nodeErrors: {} };
-  const normalized = normalizeWorkflow(parsed.workflow, registry);
-  const withParams = applyParams(normalized.workflow, options.params ?? {}, registry);
-  const early = [...parsed.issues, ...normalized.issues, ...withParams.issues];
-  const validation = await validateWorkflow(withParams.workflow, registry, { folders, outputs: options.outputs });
+  // Overrides go in before normalisation, so they may use a node's alias input names too.
+  const withParams = applyParams(parsed.workflow, options.params ?? {}, registry);
+  const normalized = normalizeWorkflow(withParams.workflow, registry);
+  const early = [...parsed.issues, ...withParams.issues, ...normalized.issues];
+  const validation = await validateWorkflow(normalized.workflow, registry, { folders, outputs: options.outputs });
   const nodeErrors: Record<string, NodeErrors> = { ...validation.nodeErrors };
   const errors: ValidationIssue[] = [...validation.errors];
   for (const problem of early) {
     const nodeId = problem.nodeId;
-    if (nodeId !== undefined && Object.hasOwn(withParams.workflow.nodes, nodeId)) {
-      const entry = nodeErrors[nodeId] ?? { type: withParams.workflow.nodes[nodeId]!.type, errors: [], dependentOutputs: [] };
+    if (nodeId !== undefined && Object.hasOwn(normalized.workflow.nodes, nodeId)) {
+      const entry = nodeErrors[nodeId] ?? { type: normalized.workflow.nodes[nodeId]!.type, errors: [], dependentOutputs: [] };
       entry.errors.unshift(problem);
       nodeErrors[nodeId] = entry;
     } else {

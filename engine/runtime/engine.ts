@@ -70,7 +70,7 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
   const packs = await loadPacks({
     registry,
     builtinDir: BUILTIN_PACKS_DIR,
-    packsDirs: options.packsDirs ?? [join(folders.root, 'packs'), ...envPacks],
+    packsDirs: options.packsDirs ?? [folders.packs, ...envPacks],
     nodeModulesDirs: options.nodeModulesDirs ?? [join(process.cwd(), 'node_modules')],
     log: options.log,
     engineVersion: ENGINE_VERSION,

@@ -35,10 +35,14 @@ export function applyParams(workflow: ApiWorkflow, params: ParamOverrides, regis
       issues.push(issue('invalid_workflow', `parameter "${key}" names node ${nodeId}, which is not in the workflow`, { nodeId, input, details: { parameter: key, known_nodes: Object.keys(nodes).slice(0, 50) } }));
       continue;
     }
-    const type = registry?.get(node.type);
-    if (type && !type.inputNames.includes(input)) {
-      issues.push(issue('invalid_workflow', `parameter "${key}": node ${nodeId} (${type.type}) has no input "${input}"; its inputs are ${type.inputNames.map((n) => `"${n}"`).join(', ') || 'none'}`, { nodeId, input, details: { parameter: key, inputs: type.inputNames } }));
-      continue;
+    const resolved = registry?.resolve(node.type);
+    if (resolved) {
+      // Before normalisation a node may still use an alias (e.g. ComfyUI's) and its input names.
+      const known = [...resolved.node.inputNames, ...Object.keys(resolved.alias?.inputs ?? {})];
+      if (!known.includes(input)) {
+        issues.push(issue('invalid_workflow', `parameter "${key}": node ${nodeId} (${node.type}) has no input "${input}"; its inputs are ${known.map((n) => `"${n}"`).join(', ') || 'none'}`, { nodeId, input, details: { parameter: key, inputs: known } }));
+        continue;
+      }
     }
     setOwn(node.inputs, input, value);
   }

@@ -9,6 +9,8 @@ import type { Folders } from '../nodes/context.js';
 
 export interface DataFolders extends Folders {
   root: string;
+  /** Community packs dropped in as folders. */
+  packs: string;
 }
 
 export function resolveDataDir(option?: string, env: NodeJS.ProcessEnv = process.env): string {
@@ -22,9 +24,10 @@ export async function prepareDataFolders(dataDir: string): Promise<DataFolders> 
     output: join(dataDir, 'output'),
     temp: join(dataDir, 'temp'),
     models: join(dataDir, 'models'),
+    packs: join(dataDir, 'packs'),
   };
   try {
-    for (const dir of [folders.input, folders.output, folders.temp, folders.models]) await mkdir(dir, { recursive: true });
+    for (const dir of [folders.input, folders.output, folders.temp, folders.models, folders.packs]) await mkdir(dir, { recursive: true });
     await access(dataDir, constants.W_OK);
   } catch (error) {
     throw new SwitchyardError('usage', `data folder ${dataDir} is not usable: ${(error as Error).message}`, { dataDir }, { cause: error });

@@ -70,6 +70,17 @@ test('usage errors exit 2 with a reason: no file, unreadable file, malformed --s
   }
 });
 
+test('with --json even a usage error prints exactly one JSON object of the promised shape', async () => {
+  const run = await cli('run', join(work, 'nope.json'), '--json', '--data', data);
+  assert.equal(run.code, 2);
+  assert.deepEqual(JSON.parse(run.stdout), { status: 'error', outputs: {}, executed: [], cached: [], errors: [{ code: 'usage', message: `cannot read ${join(work, 'nope.json')}: no such file`, details: {} }] });
+  const validate = await cli('validate', '--json', '--data', data);
+  assert.equal(validate.code, 2);
+  const parsed = JSON.parse(validate.stdout) as { valid: boolean; errors: { code: string }[] };
+  assert.equal(parsed.valid, false);
+  assert.equal(parsed.errors[0]!.code, 'usage');
+});
+
 test('validate: exit 0 for a valid file; exit 1 with every error, as JSON with --json, never a stack trace', async () => {
   assert.equal((await cli('validate', example, '--data', data)).code, 0);
 
@@ -144,6 +155,13 @@ test('packs in <data>/packs load in the CLI; a broken pack is reported and the r
   assert.match(stdout, /slow\.wait/);
   assert.match(stdout, /image\.save/);
   assert.match(stderr, /pack broken was skipped: .*this pack is broken/);
+  const packs = await cli('packs', '--json', '--data', dataDir);
+  assert.equal(packs.code, 0);
+  const report = JSON.parse(packs.stdout) as { loaded: { name: string; source: string }[]; failed: { name?: string; path: string; code: string; reason: string }[] };
+  assert.deepEqual(report.loaded.map((p) => `${p.name}:${p.source}`).sort(), ['core:builtin', 'image:builtin', 'slow:folder']);
+  assert.equal(report.failed.length, 1);
+  assert.equal(report.failed[0]!.code, 'pack_load_failed');
+  assert.match(report.failed[0]!.reason, /this pack is broken/);
 });
 
 test('Ctrl+C (SIGINT) interrupts a running workflow: status interrupted, exit 1', async () => {

@@ -1,20 +1,21 @@
 # syntax=docker/dockerfile:1
-# Switchyard container image: the same set-up as `npm start` (npm ci without onnxruntime's
-# CUDA download, a clean TypeScript build), run by a non-root user with ffmpeg installed.
-# test/dockerfile.test.ts checks that everything the app loads at run time is copied here.
+# Switchyard container image. Both stages run the same set-up script as `npm start`
+# (scripts/setup.mjs): the build stage installs and compiles, the runtime stage's entry point
+# re-checks (a no-op when nothing is missing) and generates demo models into /data.
+# test/dockerfile.test.ts replays this file and runs the app from the resulting tree.
 
 # ---- build: install all dependencies and compile --------------------------------------------
 FROM node:20-bookworm-slim AS build
 WORKDIR /app
-ENV ONNXRUNTIME_NODE_INSTALL=skip
-COPY package.json package-lock.json ./
-RUN npm ci --no-audit --no-fund
-COPY tsconfig.json tsconfig.build.json ./
+# System packages are the runtime stage's job; onnxruntime-node's CUDA download is skipped.
+ENV SWITCHYARD_SETUP_SKIP=system,models SWITCHYARD_BUILD_PROJECT=tsconfig.build.json ONNXRUNTIME_NODE_INSTALL=skip
+COPY package.json package-lock.json tsconfig.json tsconfig.build.json ./
+COPY scripts ./scripts
 COPY engine ./engine
 COPY nodes ./nodes
-RUN npx tsc -p tsconfig.build.json && npm prune --omit=dev --no-audit --no-fund
+RUN node scripts/setup.mjs && npm prune --omit=dev --no-audit --no-fund
 
-# ---- runtime: only what the app needs --------------------------------------------------------
+# ---- runtime: only what the app needs, as a non-root user ------------------------------------
 FROM node:20-bookworm-slim AS runtime
 RUN apt-get update \
  && apt-get install -y --no-install-recommends ffmpeg \
@@ -26,7 +27,7 @@ ENV NODE_ENV=production \
     SWITCHYARD_PORT=8188
 COPY --from=build /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
-COPY package.json package-lock.json LICENSE README.md ./
+COPY package.json package-lock.json tsconfig.build.json LICENSE README.md ./
 COPY bin ./bin
 COPY scripts ./scripts
 COPY workflows ./workflows
@@ -35,5 +36,6 @@ RUN mkdir -p /data && chown node:node /data
 USER node
 VOLUME ["/data"]
 EXPOSE 8188
-ENTRYPOINT ["node", "bin/switchyard.js"]
+ENV SWITCHYARD_BUILD_PROJECT=tsconfig.build.json
+ENTRYPOINT ["/bin/sh", "-c", "node scripts/setup.mjs --quiet && exec node bin/switchyard.js \"$@\"", "switchyard"]
 CMD ["run", "workflows/basics/image-chain.json"]

@@ -2,6 +2,8 @@
 // Set-up shared by `npm start` and `npm test`: plain Node, no dependencies, fast when nothing is
 // missing. Installs missing Debian packages (as root), runs `npm ci` when node_modules is
 // missing or stale, builds when sources changed, and generates the demo models when present.
+// The container build runs the same script: SWITCHYARD_SETUP_SKIP (comma-separated: system,
+// npm, build, models) skips steps, SWITCHYARD_BUILD_PROJECT picks the tsconfig to build.
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, statSync, writeFileSync, rmSync, mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -10,6 +12,8 @@ import { fileURLToPath } from 'node:url';
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const quiet = process.argv.includes('--quiet');
 const say = (line) => { if (!quiet) process.stderr.write(`[setup] ${line}\n`); };
+const skip = new Set((process.env.SWITCHYARD_SETUP_SKIP ?? '').split(',').map((s) => s.trim()).filter(Boolean));
+const buildProject = process.env.SWITCHYARD_BUILD_PROJECT || 'tsconfig.json';
 
 /** Debian packages the project uses, by the command that proves each is present. */
 const SYSTEM_PACKAGES = [
@@ -61,7 +65,7 @@ const SOURCE_DIRS = ['engine', 'nodes', 'test', 'bench', 'editor'];
 const BUILD_STAMP = join(root, 'dist', '.build-stamp');
 
 function newestSource() {
-  let newest = Math.max(mtime(join(root, 'tsconfig.json')), mtime(join(root, 'package-lock.json')));
+  let newest = Math.max(mtime(join(root, buildProject)), mtime(join(root, 'package-lock.json')));
   const stack = SOURCE_DIRS.map((d) => join(root, d)).filter((d) => existsSync(d));
   while (stack.length > 0) {
     const dir = stack.pop();
@@ -77,10 +81,10 @@ function newestSource() {
 
 function ensureBuild() {
   if (existsSync(BUILD_STAMP) && mtime(BUILD_STAMP) >= newestSource()) return;
-  say('building (tsc)');
+  say(`building (tsc -p ${buildProject})`);
   // A clean build: stale outputs of deleted sources must not linger in dist/.
   rmSync(join(root, 'dist'), { recursive: true, force: true });
-  run(process.execPath, [join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.json']);
+  run(process.execPath, [join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', buildProject]);
   mkdirSync(dirname(BUILD_STAMP), { recursive: true });
   writeFileSync(BUILD_STAMP, new Date().toISOString());
 }
@@ -92,10 +96,10 @@ function ensureDemoModels() {
 }
 
 try {
-  ensureSystemPackages();
-  ensureNodeModules();
-  ensureBuild();
-  ensureDemoModels();
+  if (!skip.has('system')) ensureSystemPackages();
+  if (!skip.has('npm')) ensureNodeModules();
+  if (!skip.has('build')) ensureBuild();
+  if (!skip.has('models')) ensureDemoModels();
 } catch (error) {
   process.stderr.write(`[setup] failed: ${error instanceof Error ? error.message : String(error)}\n`);
   process.exit(1);

@@ -144,8 +144,13 @@ export interface NodeDefinition<I extends InputSpecs, O extends OutputSpecs> {
   cache?: boolean;
   /** For results that depend on the outside world (a file's content hash); part of the cache key. */
   fingerprint?: (inputs: FingerprintInputs<I>, ctx: FingerprintContext) => unknown;
-  /** Node-specific validation of literal inputs; return messages for every problem. */
-  validate?: (inputs: Partial<Record<keyof I & string, unknown>>) => string[] | string | undefined;
+  /**
+   * Node-specific validation of literal inputs, before anything runs: return messages for every
+   * problem. `inputs` holds only the literals (and defaults) that passed their basic checks;
+   * linked inputs are absent. May be async (e.g. to look at the data folders in `ctx`). A
+   * message starting with `input "<name>": ` is reported against that input.
+   */
+  validate?: (inputs: Partial<Record<keyof I & string, unknown>>, ctx: OptionsContext) => string[] | string | undefined | Promise<string[] | string | undefined>;
   /** Upgrades a saved node's inputs from `fromVersion` to `version`. */
   migrate?: (inputs: Record<string, unknown>, fromVersion: number) => Record<string, unknown>;
   run: (inputs: InputValues<I>, ctx: NodeContext) => RunReturn<O> | Promise<RunReturn<O>>;

@@ -83,7 +83,7 @@ export async function checkNode(record: NodeRecord, context: CheckContext): Prom
     }
   }
 
-  if (typeof nodeType.validate === 'function') check.issues.push(...(await runValidateHook(record, label, literals)));
+  if (typeof nodeType.validate === 'function') check.issues.push(...(await runValidateHook(record, label, literals, context)));
   return check;
 }
 
@@ -155,23 +155,29 @@ function missingType(record: NodeRecord, context: CheckContext): ValidationIssue
   });
 }
 
-/** Runs the node's own `validate()` on its literal inputs; a throw becomes a reported problem. */
-async function runValidateHook(record: NodeRecord, label: string, literals: [string, unknown][]): Promise<ValidationIssue[]> {
+/** `input "name": …` at the start of a hook message points the issue at that input. */
+const INPUT_PREFIX = /^input "([^"]+)":/;
+
+/**
+ * Runs the node's own `validate()` on its literal inputs, with the data folders; awaited when
+ * async. A throw or a rejection becomes a reported problem, never an exception.
+ */
+async function runValidateHook(record: NodeRecord, label: string, literals: [string, unknown][], context: CheckContext): Promise<ValidationIssue[]> {
   const nodeType = record.nodeType;
   if (nodeType?.validate === undefined) return [];
   let outcome: unknown;
   try {
-    outcome = nodeType.validate(Object.fromEntries(literals));
-    // A hook is declared synchronous, but an async one must not leave a rejection unhandled.
-    if (outcome !== null && typeof outcome === 'object' && typeof (outcome as { then?: unknown }).then === 'function') outcome = await outcome;
+    outcome = await nodeType.validate(Object.fromEntries(literals), context.optionsContext);
   } catch (error) {
     return [issue('custom_validation_failed', `${label}: its validate() check failed with an error: ${thrownMessage(error)}`, { nodeId: record.id, details: { threw: true } })];
   }
-  const messages = typeof outcome === 'string' ? [outcome] : Array.isArray(outcome) ? outcome : [];
+  const messages: unknown[] = typeof outcome === 'string' ? [outcome] : Array.isArray(outcome) ? outcome : [];
   return messages
     .filter((message) => message !== undefined && message !== null && message !== '')
     .map((message) => {
       const text = typeof message === 'string' ? message : formatValue(message);
-      return issue('custom_validation_failed', `${label}: ${text}`, { nodeId: record.id });
+      const named = INPUT_PREFIX.exec(text)?.[1];
+      const input = named !== undefined && nodeType.inputNames.includes(named) ? named : undefined;
+      return issue('custom_validation_failed', `${label}: ${text}`, { nodeId: record.id, ...(input !== undefined ? { input } : {}) });
     });
 }

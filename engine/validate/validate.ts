@@ -14,6 +14,7 @@ import type { Folders } from '../nodes/context.js';
 import type { ComboInputSpec } from '../nodes/define.js';
 import type { NodeRegistry } from '../nodes/registry.js';
 import { checkNode, type CheckContext, type NodeCheck } from './check-node.js';
+import { mapConcurrent } from './concurrent.js';
 import { findCycles } from './cycles.js';
 import { clip, thrownMessage } from './format.js';
 import { issue, type NodeErrors, type ValidationIssue } from './issues.js';
@@ -42,6 +43,8 @@ export interface ValidationResult {
 /** Codes that make a workflow invalid wherever they occur, even on a disconnected node. */
 const ALWAYS_FATAL = new Set<string>(['missing_node_type', 'invalid_workflow']);
 const CYCLE_NAMES_SHOWN = 12;
+/** Node checks in flight at once: enough to overlap I/O-bound hooks, few enough to spare file handles. */
+const NODE_CHECK_CONCURRENCY = 32;
 
 export async function validateWorkflow(workflow: ApiWorkflow, registry: NodeRegistry, options: ValidateOptions): Promise<ValidationResult> {
   try {
@@ -70,14 +73,14 @@ async function validate(workflow: unknown, registry: NodeRegistry, options: Vali
     comboOptions: new Map<ComboInputSpec, Promise<ComboOptionsResult>>(),
     suggestions: new Map<string, string[]>(),
   };
-  const checks: NodeCheck[] = [];
-  for (const record of read.nodes) {
+  // Nodes are checked concurrently: their async hooks (file lookups, …) overlap instead of queueing.
+  const checks: NodeCheck[] = await mapConcurrent(read.nodes, NODE_CHECK_CONCURRENCY, async (record) => {
     try {
-      checks.push(await checkNode(record, context));
+      return await checkNode(record, context);
     } catch (error) {
-      checks.push({ issues: [issue('invalid_workflow', `${nodeLabel(record)} could not be validated: ${thrownMessage(error)}`, { nodeId: record.id })], inputs: [], dependencies: [] });
+      return { issues: [issue('invalid_workflow', `${nodeLabel(record)} could not be validated: ${thrownMessage(error)}`, { nodeId: record.id })], inputs: [], dependencies: [] };
     }
-  }
+  });
   const dependencies = checks.map((check) => check.dependencies);
 
   const cycleNodes: number[] = [];

@@ -17,6 +17,16 @@ export function parseNumber(text: string): number {
   return value;
 }
 
+/** The FLOAT and INT (truncated toward zero) a decimal text stands for; invalid_input otherwise. */
+export function textToNumbers(text: string): { FLOAT: number; INT: number } {
+  const value = parseNumber(text);
+  const integer = Math.trunc(value) + 0;
+  if (!Number.isSafeInteger(integer)) {
+    throw new SwitchyardError('invalid_input', `${text.trim()} is outside the integer range ±${Number.MAX_SAFE_INTEGER}`, { input: 'text' });
+  }
+  return { FLOAT: value, INT: integer };
+}
+
 export const toNumberNode = defineNode({
   type: 'core.to_number',
   title: 'Text to Number',
@@ -24,14 +34,18 @@ export const toNumberNode = defineNode({
   description: 'Parses decimal text ("42", "-1.5e3") into FLOAT and INT (truncated toward zero).',
   inputs: { text: { type: 'STRING', default: '0' } },
   outputs: { FLOAT: { type: 'FLOAT' }, INT: { type: 'INT' } },
-  run(inputs) {
-    const value = parseNumber(inputs.text);
-    const integer = Math.trunc(value) + 0;
-    if (!Number.isSafeInteger(integer)) {
-      throw new SwitchyardError('invalid_input', `${inputs.text.trim()} is outside the integer range ±${Number.MAX_SAFE_INTEGER}`, { input: 'text' });
+  // A literal text that is not a number is reported before anything runs.
+  validate(inputs) {
+    if (typeof inputs.text !== 'string') return undefined;
+    try {
+      textToNumbers(inputs.text);
+      return undefined;
+    } catch (error) {
+      if (error instanceof SwitchyardError) return `input "text": ${error.message}`;
+      throw error;
     }
-    return { FLOAT: value, INT: integer };
   },
+  run: (inputs) => textToNumbers(inputs.text),
 });
 
 export const toStringNode = defineNode({

@@ -88,6 +88,29 @@ export function compare(a: number, b: number, operation: Comparison): boolean {
   }
 }
 
+/**
+ * Validation of literal math inputs, before anything runs. With only `b` and the operation
+ * literal, the problems that do not depend on `a` (division by zero; for integers, a negative
+ * exponent); with all three literal, whatever the operation itself would refuse.
+ */
+function literalMathProblem(inputs: Partial<Record<'a' | 'b' | 'operation', unknown>>, integer: boolean): string | undefined {
+  const { a, b, operation } = inputs;
+  if (typeof operation !== 'string' || typeof b !== 'number') return undefined;
+  if ((operation === 'divide' || operation === 'modulo') && b === 0) {
+    return `input "b": is 0, and ${operation === 'divide' ? 'dividing' : 'taking the modulo'} by zero has no result`;
+  }
+  if (integer && operation === 'pow' && b < 0) return `input "b": integer pow needs an exponent ≥ 0, got ${b} (use core.float_math for fractions)`;
+  if (typeof a !== 'number') return undefined;
+  try {
+    if (integer) intMath(a, b, operation as MathOperation);
+    else floatMath(a, b, operation as MathOperation);
+    return undefined;
+  } catch (error) {
+    if (error instanceof SwitchyardError) return error.message;
+    throw error;
+  }
+}
+
 export const intMathNode = defineNode({
   type: 'core.int_math',
   title: 'Int Math',
@@ -99,6 +122,7 @@ export const intMathNode = defineNode({
     operation: { type: 'COMBO', options: MATH_OPERATIONS, default: 'add' },
   },
   outputs: { INT: { type: 'INT' } },
+  validate: (inputs) => literalMathProblem(inputs, true),
   run: (inputs) => ({ INT: intMath(inputs.a, inputs.b, inputs.operation) }),
 });
 
@@ -113,6 +137,7 @@ export const floatMathNode = defineNode({
     operation: { type: 'COMBO', options: MATH_OPERATIONS, default: 'add' },
   },
   outputs: { FLOAT: { type: 'FLOAT' } },
+  validate: (inputs) => literalMathProblem(inputs, false),
   run: (inputs) => ({ FLOAT: floatMath(inputs.a, inputs.b, inputs.operation) }),
 });
 

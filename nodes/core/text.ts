@@ -71,5 +71,17 @@ export const formatNode = defineNode({
     d: { type: '*', optional: true },
   },
   outputs: { STRING: { type: 'STRING' } },
+  // A literal template's syntax (stray braces, unknown placeholders) is checked before anything
+  // runs; whether a placeholder's input is connected is only known from the links, at run time.
+  validate(inputs) {
+    if (typeof inputs.template !== 'string') return undefined;
+    try {
+      formatTemplate(inputs.template, { a: '', b: '', c: '', d: '' });
+      return undefined;
+    } catch (error) {
+      if (error instanceof SwitchyardError) return `input "template": ${error.message}`;
+      throw error;
+    }
+  },
   run: (inputs) => ({ STRING: formatTemplate(inputs.template, { a: inputs.a, b: inputs.b, c: inputs.c, d: inputs.d }) }),
 });

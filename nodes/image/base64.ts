@@ -19,10 +19,11 @@ function invalid(message: string, details: Record<string, unknown>): SwitchyardE
 }
 
 /**
- * Decodes standard base64 (RFC 4648 alphabet, `=` padding required) strictly. `offset` is where
- * `text` starts inside the value the user gave, so positions in messages point into that value.
+ * Checks standard base64 (RFC 4648 alphabet, `=` padding required) strictly without decoding
+ * it, and returns the number of bytes it decodes to. `offset` is where `text` starts inside the
+ * value the user gave, so positions in messages point into that value.
  */
-export function decodeBase64Strict(text: string, offset = 0): Buffer {
+export function checkBase64Strict(text: string, offset = 0): number {
   if (text.length === 0) throw invalid('the data is empty', { position: offset });
   let padding = 0;
   for (let index = 0; index < text.length; index++) {
@@ -44,11 +45,20 @@ export function decodeBase64Strict(text: string, offset = 0): Buffer {
   if (bytes > MAX_IMAGE_BYTES) {
     throw new SwitchyardError('invalid_image', `inline image is ${bytes} bytes, more than the limit of ${MAX_IMAGE_BYTES} bytes`, { bytes, limit: MAX_IMAGE_BYTES });
   }
+  return bytes;
+}
+
+/** Decodes base64 checked by `checkBase64Strict` (same errors, same `offset`). */
+export function decodeBase64Strict(text: string, offset = 0): Buffer {
+  checkBase64Strict(text, offset);
   return Buffer.from(text, 'base64');
 }
 
-/** Decodes `data:[<mime>][;base64],<data>`; only base64 payloads are accepted for images. */
-export function decodeDataUri(value: string): Buffer {
+/**
+ * The base64 payload of `data:[<mime>][;base64],<data>` and where it starts in the value;
+ * refuses non-image MIME types and payloads that are not base64 (the only kind we take).
+ */
+export function dataUriPayload(value: string): { text: string; offset: number } {
   const match = DATA_URI.exec(value);
   if (!match) throw new SwitchyardError('invalid_image', 'image data URI has no "," before its data (expected data:image/png;base64,...)', {});
   const parameters = match[1]!.split(';').map((part) => part.trim().toLowerCase());
@@ -59,5 +69,11 @@ export function decodeDataUri(value: string): Buffer {
   if (!parameters.includes('base64')) {
     throw new SwitchyardError('invalid_image', 'image data URI must be base64-encoded (data:image/png;base64,...)', { mime });
   }
-  return decodeBase64Strict(value.slice(match[0].length), match[0].length);
+  return { text: value.slice(match[0].length), offset: match[0].length };
+}
+
+/** Decodes a `data:` URI (see `dataUriPayload`); only base64 payloads are accepted for images. */
+export function decodeDataUri(value: string): Buffer {
+  const { text, offset } = dataUriPayload(value);
+  return decodeBase64Strict(text, offset);
 }

@@ -19,10 +19,14 @@ export function allocateValues(length: number, what: string): Float32Array {
   if (!Number.isSafeInteger(length) || length < 0) {
     throw new SwitchyardError('invalid_input', `${what}: size ${String(length)} is not a valid value count`, { length });
   }
-  if (length > MAX_BATCH_VALUES) {
-    throw new SwitchyardError('invalid_input', `${what}: ${length} values is more than the limit of ${MAX_BATCH_VALUES} (a batch of at most 4 GiB)`, { length, limit: MAX_BATCH_VALUES });
-  }
+  const tooMany = tooManyValues(length, what);
+  if (tooMany !== undefined) throw new SwitchyardError('invalid_input', tooMany, { length, limit: MAX_BATCH_VALUES });
   return new Float32Array(length);
+}
+
+/** The message for a batch of `length` float values past the limit, or undefined when it fits. */
+export function tooManyValues(length: number, what: string): string | undefined {
+  return length > MAX_BATCH_VALUES ? `${what}: ${length} values is more than the limit of ${MAX_BATCH_VALUES} (a batch of at most 4 GiB)` : undefined;
 }
 
 /** Checks a width/height/count literal before it is used to size memory. */

@@ -5,36 +5,17 @@
  */
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { readFile, stat } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { SwitchyardError, defineNode } from '../../engine/nodes/index.js';
 import type { Folders } from '../../engine/nodes/index.js';
-import { decodeBase64Strict, decodeDataUri, isDataUri } from './base64.js';
-import { MAX_IMAGE_BYTES } from './limits.js';
+import { decodeBase64Strict, decodeDataUri } from './base64.js';
+import { EMPTY_IMAGE_MESSAGE, checkImageSource, classifyImageSource, inputImageFile } from './image-source.js';
 import { listImageFiles, resolveFileInside } from './paths.js';
 import { decodeImage } from './sharp-io.js';
 import type { DecodedImage } from './sharp-io.js';
 
-export type ImageSource = { kind: 'data-uri' | 'base64'; value: string } | { kind: 'file'; value: string };
-
-/** Shortest raw base64 we take for inline data (no image file is smaller than 24 bytes). */
-const MIN_RAW_BASE64 = 32;
-const RAW_BASE64 = /^[A-Za-z0-9+/]+={0,2}$/;
-const HAS_EXTENSION = /\.[A-Za-z0-9]{1,8}$/;
-
-/**
- * What a value of the `image` input means: a data URI; base64 (long, and either pure base64 or
- * at least not path-like: no extension — base64 never has a dot —, no "..", "\\", null byte or
- * leading "/", so a broken paste gets base64 errors); otherwise a file name, checked for safety.
- */
-export function classifyImageSource(value: string): ImageSource {
-  if (isDataUri(value)) return { kind: 'data-uri', value };
-  if (value.length >= MIN_RAW_BASE64) {
-    if (RAW_BASE64.test(value)) return { kind: 'base64', value };
-    const pathLike = HAS_EXTENSION.test(value) || /[\0\\]/.test(value) || value.startsWith('/') || value.split('/').includes('..');
-    if (!pathLike) return { kind: 'base64', value };
-  }
-  return { kind: 'file', value };
-}
+export { classifyImageSource } from './image-source.js';
+export type { ImageSource } from './image-source.js';
 
 async function hashFile(path: string): Promise<string> {
   const hash = createHash('sha256');
@@ -54,24 +35,17 @@ export async function imageFingerprint(value: unknown, folders: Folders): Promis
   }
 }
 
-async function readInputFile(input: string, name: string): Promise<Buffer> {
-  const path = await resolveFileInside(input, name);
-  const { size } = await stat(path);
-  if (size > MAX_IMAGE_BYTES) {
-    throw new SwitchyardError('invalid_image', `image file ${JSON.stringify(name)} is ${size} bytes, more than the limit of ${MAX_IMAGE_BYTES} bytes`, { path: name, bytes: size });
-  }
-  return readFile(path);
-}
-
 /** Loads the image a value of the `image` input names (file, base64 or data URI). */
 export async function loadImageSource(value: string, folders: Folders): Promise<DecodedImage> {
   if (typeof value !== 'string' || value.length === 0) {
-    throw new SwitchyardError('invalid_input', 'image must name a file in the input folder or hold base64 image data', { input: 'image' });
+    throw new SwitchyardError('invalid_input', EMPTY_IMAGE_MESSAGE, { input: 'image' });
   }
   const source = classifyImageSource(value);
   if (source.kind === 'data-uri') return decodeImage(decodeDataUri(value), 'decoded data');
   if (source.kind === 'base64') return decodeImage(decodeBase64Strict(value), 'decoded data');
-  return decodeImage(await readInputFile(folders.input, value), `image file ${JSON.stringify(value)}`);
+  // Checked again although validation did: the file may have changed or gone since.
+  const { path } = await inputImageFile(folders.input, value);
+  return decodeImage(await readFile(path), `image file ${JSON.stringify(value)}`);
 }
 
 export const loadImage = defineNode({
@@ -90,6 +64,12 @@ export const loadImage = defineNode({
   },
   outputs: { IMAGE: { type: 'IMAGE' }, MASK: { type: 'MASK' } },
   fingerprint: (inputs, ctx) => imageFingerprint(inputs.image, ctx.folders),
+  // A literal value is checked before anything runs; a linked one only when the run gets it.
+  validate: async (inputs, ctx) => {
+    if (typeof inputs.image !== 'string') return undefined;
+    const problem = await checkImageSource(inputs.image, ctx.folders);
+    return problem === undefined ? undefined : `input "image": ${problem}`;
+  },
   async run(inputs, ctx) {
     const { image, mask } = await loadImageSource(inputs.image, ctx.folders);
     return { IMAGE: image, MASK: mask };

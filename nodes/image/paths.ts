@@ -51,7 +51,7 @@ export async function resolveFileInside(folder: string, name: string): Promise<s
     real = await realpath(join(root, ...segments));
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT' || code === 'ENOTDIR') throw new SwitchyardError('not_found', `image file ${JSON.stringify(name)} is not in the input folder`, { path: name });
+    if (code === 'ENOENT' || code === 'ENOTDIR') throw new SwitchyardError('not_found', `image file ${JSON.stringify(name)} was not found in the input folder`, { path: name });
     throw new SwitchyardError('invalid_image', `image file ${JSON.stringify(name)} could not be opened: ${(error as Error).message}`, { path: name }, { cause: error });
   }
   if (!isInside(root, real)) throw unsafe(name, 'it is a symlink that leads outside the folder', 'image');
@@ -67,17 +67,34 @@ export async function resolveFileInside(folder: string, name: string): Promise<s
 export async function ensureFolderInside(folder: string, segments: readonly string[], shownName: string, label = 'path'): Promise<string> {
   // The data folder itself is ours to create (it may have been removed while running).
   await mkdir(folder, { recursive: true });
+  return (await walkFolderInside(folder, segments, shownName, label, true)) as string;
+}
+
+/**
+ * The read-only twin of `ensureFolderInside`, for validation: refuses the same existing levels
+ * (symlinks leading outside, files in the way) and creates nothing; levels that do not exist
+ * yet are fine, the run creates them.
+ */
+export async function checkFolderInside(folder: string, segments: readonly string[], shownName: string, label = 'path'): Promise<void> {
+  const exists = await stat(folder).then((info) => info.isDirectory(), () => false);
+  if (exists) await walkFolderInside(folder, segments, shownName, label, false);
+}
+
+/** Walks (and with `create`, makes) `segments` below `folder`; undefined where a level is missing and `create` is off. */
+async function walkFolderInside(folder: string, segments: readonly string[], shownName: string, label: string, create: boolean): Promise<string | undefined> {
   const root = await realFolder(folder);
   let current = root;
   for (const segment of segments) {
     const next = join(current, segment);
     let info = await lstat(next).catch((error: NodeJS.ErrnoException) => (error.code === 'ENOENT' ? undefined : Promise.reject(error)));
     if (!info) {
+      if (!create) return undefined;
       await mkdir(next).catch((error: NodeJS.ErrnoException) => (error.code === 'EEXIST' ? undefined : Promise.reject(error)));
       info = await lstat(next);
     }
     if (info.isSymbolicLink()) {
-      const real = await realpath(next);
+      const real = await realpath(next).catch(() => undefined);
+      if (real === undefined) throw unsafe(shownName, `"${segment}" is a symlink that leads nowhere`, label);
       if (!isInside(root, real)) throw unsafe(shownName, 'a folder in it is a symlink that leads outside the folder', label);
       if (!(await stat(real)).isDirectory()) throw unsafe(shownName, `"${segment}" is not a folder`, label);
       current = real;

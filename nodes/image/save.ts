@@ -4,6 +4,7 @@
  * `workflow`) so the file can be dragged back into an editor.
  */
 import { defineNode } from '../../engine/nodes/index.js';
+import { checkFilenamePrefix } from './prefix.js';
 import { workflowText, writeImageFiles } from './write-files.js';
 
 export const saveImage = defineNode({
@@ -18,6 +19,12 @@ export const saveImage = defineNode({
     filename_prefix: { type: 'STRING', default: 'Switchyard', tooltip: 'File name prefix; may start with subfolders of the output folder, e.g. "portraits/test".' },
   },
   outputs: {},
+  // A literal prefix is checked before anything runs (writeImageFiles checks it again).
+  validate: async (inputs, ctx) => {
+    if (typeof inputs.filename_prefix !== 'string') return undefined;
+    const problem = await checkFilenamePrefix(inputs.filename_prefix, ctx.folders.output);
+    return problem === undefined ? undefined : `input "filename_prefix": ${problem}`;
+  },
   async run(inputs, ctx) {
     const images = await writeImageFiles(inputs.images, {
       folder: ctx.folders.output,

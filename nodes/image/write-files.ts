@@ -8,7 +8,8 @@ import { open, readdir, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { SwitchyardError } from '../../engine/nodes/index.js';
 import type { FileRef, ImageValue, RunWorkflowInfo } from '../../engine/nodes/index.js';
-import { ensureFolderInside, relativeSegments } from './paths.js';
+import { ensureFolderInside } from './paths.js';
+import { filenamePrefixParts } from './prefix.js';
 import { asciiJson, insertPngText } from './png-text.js';
 import { encodePng } from './sharp-io.js';
 
@@ -70,14 +71,8 @@ async function writeExclusive(dir: string, base: string, counter: number, bytes:
 
 /** Writes every frame of `image`; returns the files as ComfyUI clients address them. */
 export async function writeImageFiles(image: ImageValue, options: WriteImagesOptions): Promise<FileRef[]> {
-  if (options.prefix.trim().length === 0) throw new SwitchyardError('invalid_input', 'filename_prefix must not be empty', { input: 'filename_prefix' });
-  const segments = relativeSegments(options.prefix, 'filename_prefix');
-  const base = segments[segments.length - 1]!;
-  // Leaves room for "_00001_.png" within the usual 255-byte file name limit.
-  if (Buffer.byteLength(base) > 200) {
-    throw new SwitchyardError('invalid_input', `filename_prefix: the file name part is ${Buffer.byteLength(base)} bytes, more than 200`, { input: 'filename_prefix' });
-  }
-  const subfolders = segments.slice(0, -1);
+  // Checked again here although validation did: the output folder may have changed since.
+  const { subfolders, base } = filenamePrefixParts(options.prefix);
   const dir = await ensureFolderInside(options.folder, subfolders, options.prefix, 'filename_prefix');
   let counter = await nextCounter(dir, base);
   const files: FileRef[] = [];

@@ -1,6 +1,6 @@
 /** `image.empty` (ComfyUI: EmptyImage): a batch filled with one colour given as 0xRRGGBB. */
 import { createImage, defineNode } from '../../../engine/nodes/index.js';
-import { MAX_RESOLUTION, allocateValues, requireDimension } from '../limits.js';
+import { MAX_RESOLUTION, allocateValues, requireDimension, tooManyValues } from '../limits.js';
 
 /** 0xRRGGBB → [r, g, b] in 0..1. */
 export function colorToRgb(color: number): [number, number, number] {
@@ -21,6 +21,12 @@ export const emptyImage = defineNode({
     color: { type: 'INT', default: 0, min: 0, max: 0xffffff, tooltip: 'Colour as 0xRRGGBB.' },
   },
   outputs: { IMAGE: { type: 'IMAGE' } },
+  // Each size may be within its range while the batch as a whole is not: say so before running.
+  validate(inputs) {
+    const { width, height, batch_size: count } = inputs;
+    if (typeof width !== 'number' || typeof height !== 'number' || typeof count !== 'number') return undefined;
+    return tooManyValues(width * height * count * 3, `an empty image of ${width}x${height}, batch of ${count}`);
+  },
   run(inputs) {
     const width = requireDimension('width', inputs.width, 1, MAX_RESOLUTION);
     const height = requireDimension('height', inputs.height, 1, MAX_RESOLUTION);

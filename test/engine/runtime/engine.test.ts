@@ -257,8 +257,8 @@ test('seed 0 through core.seed stays 0, whether written in the workflow or given
 
 test('a node that fails at run time fails only its branch: the independent branch still saves its image', async () => {
   const engine = await freshEngine();
-  // Long enough and clean enough to be read as base64, so it passes validation and fails on decoding.
-  const notAnImage = Buffer.from('these bytes are words, not the pixels of any image format').toString('base64');
+  // Valid base64 that starts like a PNG, so it passes validation's header check and fails on decoding.
+  const notAnImage = Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), Buffer.from('these bytes are words, not the pixels of any image')]).toString('base64');
   const prompt = {
     '1': { class_type: 'LoadImage', inputs: { image: notAnImage } },
     '2': { class_type: 'ImageInvert', inputs: { image: ['1', 0] } },

@@ -160,7 +160,7 @@ test('paths that could leave the input folder are unsafe_path errors, without to
 }));
 
 test('a missing file is not_found; an empty value is invalid_input', () => withContext(async (ctx) => {
-  await assert.rejects(async () => loadImage.run({ image: 'nope.png' }, ctx), failsWith('not_found', /"nope.png" is not in the input folder/));
+  await assert.rejects(async () => loadImage.run({ image: 'nope.png' }, ctx), failsWith('not_found', /"nope.png" was not found in the input folder/));
   await assert.rejects(async () => loadImage.run({ image: '' }, ctx), failsWith('invalid_input'));
 }));
 

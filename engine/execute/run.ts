@@ -6,7 +6,12 @@
  * Hot path: a trivial synchronous node whose inputs are ready runs inside the pump loop with no
  * promise, microtask or closure beyond its context; asynchronous work (a node returning a
  * promise, an async fingerprint, lazy inputs, waiting for another node computing the same key)
- * takes the slower paths (places.ts keeps waiting nodes from holding places meanwhile).
+ * takes the slower paths (places.ts keeps waiting nodes from holding places meanwhile). The loop
+ * gives the event loop a turn once it has run synchronous code for YIELD_AFTER_MS, so an
+ * interruption (a SIGINT handler, a timer, a socket) lands between long synchronous nodes.
+ *
+ * Memory: a node's output values are held only while a node that may still run in this run
+ * reads them (schedule/readers.ts); the cache keeps what fits its own byte budget.
  */
 import { ContentKeyBuilder, lazyResultKey, type RequestedLazyInput } from '../cache/content-key.js';
 import { estimateEntryBytes } from '../cache/entry-size.js';
@@ -19,6 +24,7 @@ import type { DataTypeInfo } from '../nodes/data-types.js';
 import type { Folders, Logger, ModelsHandle, RunWorkflowInfo } from '../nodes/context.js';
 import type { ImageValue, UiResult } from '../nodes/values.js';
 import type { CompiledGraph, CompiledInput } from '../schedule/graph.js';
+import { countReaders } from '../schedule/readers.js';
 import { NodeState, Schedule } from '../schedule/schedule.js';
 import { readNodeResult } from './check-outputs.js';
 import type { RunEvent } from './events.js';
@@ -57,6 +63,20 @@ const LAZY_KEY = 'lazy';
 
 const RESOLVED: Promise<void> = Promise.resolve();
 
+/**
+ * Longest stretch of synchronous node code before the loop yields to the event loop. Short
+ * enough for Ctrl+C to feel immediate between nodes, long enough that a chain of trivial nodes
+ * yields only every few thousand nodes.
+ */
+const YIELD_AFTER_MS = 5;
+/**
+ * Node starts between clock readings of their own. Executed nodes read the clock as they finish;
+ * this bounds the stretch of nodes that finish without running code (cache hits, each cheap).
+ */
+const CLOCK_EVERY = 64;
+
+const NO_READERS = new Int32Array(0);
+
 /** Errors given to a node asking for a lazy input whose upstream failed: its own skip, not its error. */
 const upstreamUnavailable = new WeakSet<object>();
 
@@ -72,6 +92,7 @@ export class Run implements NodeContextHost {
   readonly workflow: RunWorkflowInfo;
   readonly log: Logger;
 
+  private readonly graph: CompiledGraph;
   private readonly nodes: CompiledGraph['nodes'];
   private readonly schedule: Schedule;
   private readonly cache: NodeCache;
@@ -83,7 +104,12 @@ export class Run implements NodeContextHost {
   private readonly keys: (Digest128 | undefined)[];
   /** Per-output value digests of nodes without a key (`cache: false`). */
   private readonly digests: (Digest128[] | undefined)[];
+  /** Output values of finished nodes, held while `readers` says a node may still read them. */
   private readonly values: (readonly unknown[] | undefined)[];
+  /** Per node: links from nodes that may still run and read its values (see schedule/readers.ts). */
+  private readers: Int32Array = NO_READERS;
+  /** 1 once a node is done, failed or skipped and no longer counts as a reader. */
+  private readonly settled: Uint8Array;
   private readonly inputsOf: (Record<string, unknown> | undefined)[];
   private readonly jobs: (Job | undefined)[];
   private readonly waiters: (Waiter[] | undefined)[];
@@ -92,6 +118,16 @@ export class Run implements NodeContextHost {
 
   private pumping = false;
   private finished = false;
+  /** When the loop last gave the event loop a turn (performance.now()). */
+  private lastYield = 0;
+  /**
+   * The latest clock reading: taken when an executed node finishes (its duration needs it
+   * anyway) and every CLOCK_EVERY node starts, so the hot loop reads no clock of its own.
+   */
+  private clock = 0;
+  private startsSinceClock = 0;
+  /** Set while the loop waits for its turn to come back (setImmediate). */
+  private yielded: ReturnType<typeof setImmediate> | undefined = undefined;
   private pendingCached: string[] = [];
   private startedAt = 0;
   private startedClock = 0;
@@ -123,12 +159,14 @@ export class Run implements NodeContextHost {
       if (!this.pumping) this.pump();
     });
     this.onEvent = options.onEvent;
+    this.graph = graph;
     this.nodes = graph.nodes;
     this.schedule = new Schedule(graph);
     const count = graph.nodes.length;
     this.keys = new Array(count);
     this.digests = new Array(count);
     this.values = new Array(count);
+    this.settled = new Uint8Array(count);
     this.inputsOf = new Array(count);
     this.jobs = new Array(count);
     this.waiters = new Array(count);
@@ -139,10 +177,13 @@ export class Run implements NodeContextHost {
   start(targets: readonly number[]): Promise<RunResult> {
     this.startedAt = Date.now();
     this.startedClock = performance.now();
+    this.lastYield = this.startedClock;
+    this.clock = this.startedClock;
     const result = new Promise<RunResult>((resolve) => {
       this.resolveResult = resolve;
     });
     this.schedule.activate(targets);
+    this.readers = countReaders(this.graph, targets);
     if (this.onEvent !== undefined) {
       const planned: string[] = [];
       for (let i = 0; i < this.nodes.length; i++) if (this.schedule.state[i] !== NodeState.inactive) planned.push(this.nodes[i]!.id);
@@ -160,22 +201,38 @@ export class Run implements NodeContextHost {
   // ---- the loop ---------------------------------------------------------------------------
 
   private pump(): void {
-    if (this.pumping || this.finished) return;
+    // While yielded, the scheduled turn resumes the loop (a promise callback must not jump the queue).
+    if (this.pumping || this.finished || this.yielded !== undefined) return;
     this.pumping = true;
     try {
       while (!this.finished && this.places.hasFree()) {
         if (this.places.resumeNext()) continue;
-        const next = this.schedule.takeReady();
-        if (next < 0) break;
-        this.startNode(next);
+        if (!this.schedule.hasReady()) break;
+        if (++this.startsSinceClock === CLOCK_EVERY) {
+          this.startsSinceClock = 0;
+          this.clock = performance.now();
+        }
+        if (this.clock - this.lastYield > YIELD_AFTER_MS) {
+          this.yielded = setImmediate(this.resume);
+          break;
+        }
+        this.startNode(this.schedule.takeReady());
       }
     } finally {
       this.pumping = false;
     }
     if (this.finished) return;
     this.flushCached();
-    if (this.places.isIdle() && !this.schedule.hasReady()) this.finish();
+    if (this.yielded === undefined && this.places.isIdle() && !this.schedule.hasReady()) this.finish();
   }
+
+  /** The event loop had its turn (an abort may have landed meanwhile: pump then does nothing). */
+  private readonly resume = (): void => {
+    this.yielded = undefined;
+    this.lastYield = performance.now();
+    this.clock = this.lastYield;
+    this.pump();
+  };
 
   private startNode(index: number): void {
     this.places.take();
@@ -320,7 +377,9 @@ export class Run implements NodeContextHost {
     const type = node.type;
     const entry = readNodeResult(node.id, type, result, this.shared.dataType);
     const { outputs, ui } = entry;
-    const durationMs = performance.now() - started;
+    const now = performance.now();
+    this.clock = now;
+    const durationMs = now - started;
     if (key === LAZY_KEY) key = this.storeLazyManifest(index);
     if (key !== undefined) {
       this.keys[index] = key;
@@ -333,7 +392,7 @@ export class Run implements NodeContextHost {
     } else {
       this.digests[index] = outputs.map(digestValue);
     }
-    this.values[index] = outputs;
+    if (this.readers[index]! > 0) this.values[index] = outputs;
     if (ui !== undefined) this.outputs[node.id] = ui;
     this.executed.push(node.id);
     this.timings[node.id] = durationMs;
@@ -345,7 +404,7 @@ export class Run implements NodeContextHost {
 
   private completeCached(index: number, entry: CacheEntry): void {
     const node = this.nodes[index]!;
-    this.values[index] = entry.outputs;
+    if (this.readers[index]! > 0) this.values[index] = entry.outputs;
     this.cached.push(node.id);
     if (entry.ui !== undefined) this.outputs[node.id] = entry.ui;
     if (this.onEvent !== undefined) {
@@ -360,6 +419,7 @@ export class Run implements NodeContextHost {
   private complete(index: number): void {
     this.schedule.complete(index);
     this.inputsOf[index] = undefined;
+    this.settle(index);
     const waiting = this.waiters[index];
     if (waiting !== undefined) {
       this.waiters[index] = undefined;
@@ -367,8 +427,65 @@ export class Run implements NodeContextHost {
     }
   }
 
+  /**
+   * The node reads no upstream values any more (it is done, failed or skipped): each of its
+   * sources loses a reader. A finished source left without readers lets its values go; one never
+   * activated can never run now, so it stops reading its own sources in turn.
+   */
+  private settle(index: number): void {
+    const { readers, settled, nodes } = this;
+    if (settled[index] === 1) return;
+    settled[index] = 1;
+    const { sourceStart, sources, hasLazyLinks } = this.graph;
+    if (hasLazyLinks) {
+      const job = this.jobs[index];
+      if (job !== undefined) job.lazyLinks = undefined;
+    }
+    let dead: number[] | undefined;
+    let node = index;
+    for (;;) {
+      const end = sourceStart[node + 1]!;
+      for (let at = sourceStart[node]!; at < end; at++) {
+        const source = sources[at]!;
+        if (--readers[source]! === 0) dead = this.unread(source, dead);
+      }
+      const compiled = hasLazyLinks ? nodes[node]! : undefined;
+      if (compiled !== undefined && compiled.hasLazyLinks) {
+        for (const input of compiled.inputs) {
+          if (input.lazy && input.source >= 0 && --readers[input.source]! === 0) dead = this.unread(input.source, dead);
+        }
+      }
+      if (dead === undefined || dead.length === 0) return;
+      node = dead.pop()!;
+    }
+  }
+
+  /** `source` lost its last reader: a finished one lets its values go; one never activated is dead (returned in `dead`). */
+  private unread(source: number, dead: number[] | undefined): number[] | undefined {
+    if (this.schedule.state[source] === NodeState.inactive) {
+      this.settled[source] = 1;
+      (dead ??= []).push(source);
+    } else {
+      // Done: release. Running or waiting: it will not keep its values when it completes.
+      this.values[source] = undefined;
+    }
+    return dead;
+  }
+
+  /**
+   * For tests and diagnostics: ids of the nodes whose output values the run holds right now.
+   * A value leaves this list as soon as no node that may still run in this run reads it.
+   */
+  heldOutputs(): string[] {
+    const held: string[] = [];
+    for (let i = 0; i < this.values.length; i++) if (this.values[i] !== undefined) held.push(this.nodes[i]!.id);
+    return held;
+  }
+
   private nodeFailed(index: number, thrown: unknown): void {
     if (this.finished) return;
+    // A synchronous node may have worked a long time before it threw.
+    this.clock = performance.now();
     const node = this.nodes[index]!;
     let skipped: number[];
     if (typeof thrown === 'object' && thrown !== null && upstreamUnavailable.has(thrown)) {
@@ -382,6 +499,7 @@ export class Run implements NodeContextHost {
       skipped = this.schedule.fail(index);
       this.rejectWaiters(index);
     }
+    this.settle(index);
     const flight = this.led[index];
     const key = this.keys[index];
     if (flight !== undefined && key !== undefined) {
@@ -391,6 +509,7 @@ export class Run implements NodeContextHost {
     for (const other of skipped) {
       this.skipped.push(this.nodes[other]!.id);
       this.rejectWaiters(other);
+      this.settle(other);
     }
     this.inputsOf[index] = undefined;
   }
@@ -426,13 +545,25 @@ export class Run implements NodeContextHost {
     let memo: Promise<unknown> | undefined;
     const getter = (): Promise<unknown> => {
       if (memo === undefined) {
+        if (this.settled[index] === 1) return this.askedTooLate(index, input);
         (job.requested ??= []).push(input);
-        memo = this.awaitNode(index, job, input.source).then(() => this.values[input.source]![input.output]);
+        // `?.`: the values are gone only if the node finished without awaiting what it asked for.
+        memo = this.awaitNode(index, job, input.source).then(() => this.values[input.source]?.[input.output]);
       }
       return memo;
     };
     (job.lazyLinks ??= new Map()).set(input.index, getter);
     return getter;
+  }
+
+  /** A node called a lazy input's function after it finished: its upstream may be released (or never planned). */
+  private askedTooLate(index: number, input: CompiledInput): Promise<never> {
+    const node = this.nodes[index]!;
+    const error = new SwitchyardError('node_failed', `node ${node.id} (${node.type.type}) asked for its lazy input "${input.name}" after it had finished`, { nodeId: node.id, input: input.name });
+    const rejected = Promise.reject(error);
+    // A late call nobody awaits must not become an unhandled rejection that takes the process down.
+    rejected.catch(() => undefined);
+    return rejected;
   }
 
   /** Resolves when `source` is done (planning and running it if needed); the asking node gives its place up meanwhile. */
@@ -442,7 +573,10 @@ export class Run implements NodeContextHost {
     if (this.finished) return Promise.reject(interruptedError(this.runId));
     if (state[source] === NodeState.inactive) {
       const skipped = this.schedule.activate([source]);
-      for (const node of skipped) this.skipped.push(this.nodes[node]!.id);
+      for (const node of skipped) {
+        this.skipped.push(this.nodes[node]!.id);
+        this.settle(node);
+      }
     }
     if (state[source] === NodeState.failed || state[source] === NodeState.skipped) {
       const node = this.nodes[source]!;
@@ -532,6 +666,10 @@ export class Run implements NodeContextHost {
 
   private interrupt(): void {
     this.finished = true;
+    if (this.yielded !== undefined) {
+      clearImmediate(this.yielded);
+      this.yielded = undefined;
+    }
     this.flushCached();
     const error = interruptedError(this.runId);
     this.controller.abort(error);
@@ -573,6 +711,8 @@ export class Run implements NodeContextHost {
 
   private resolve(status: RunStatus): void {
     this.external?.removeEventListener('abort', this.onAbort);
+    // Nodes still settling after an interruption must not keep the run's values alive.
+    this.values.fill(undefined);
     this.resolveResult({
       runId: this.runId,
       status,

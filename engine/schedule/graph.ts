@@ -50,6 +50,8 @@ export interface CompiledGraph {
   readonly dependents: Int32Array;
   /** Nodes whose type is an output node, in workflow order. */
   readonly outputNodes: readonly number[];
+  /** Some node has a linked lazy input (walks over lazy links can be skipped when not). */
+  readonly hasLazyLinks: boolean;
 }
 
 /** Per-type facts looked up once per type, not once per node. */
@@ -164,7 +166,7 @@ export function compileGraph(workflow: ApiWorkflow, registry: NodeRegistry): Com
   // The scheduler finds cycles of eager links by itself (their nodes never become ready), but a
   // cycle through a lazy link would leave a node waiting on itself: refuse it up front.
   if (anyLazyLinks) refuseCycles(nodes);
-  return { nodes, indexOf, sourceStart, sources: Int32Array.from(sourceList), dependentStart, dependents, outputNodes };
+  return { nodes, indexOf, sourceStart, sources: Int32Array.from(sourceList), dependentStart, dependents, outputNodes, hasLazyLinks: anyLazyLinks };
 }
 
 /** Kahn's algorithm over all links (eager and lazy); linear, iterative. */

@@ -3,7 +3,8 @@
  * Prints tables of times per node and ratios: our executor vs litegraph's bare `runStep` on the
  * same graphs, growth from 1,000 to 10,000 nodes, and cold / cached / one-widget-changed runs of
  * ComfyUI's reference image chain next to the figures measured for ComfyUI 0.3.64 on this
- * machine kind. Timings are medians of several repetitions after a warm-up.
+ * machine kind. Timings are medians of several samples after a warm-up; a sample repeats a fast call until it
+ * lasts 20 ms.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -119,20 +120,33 @@ function median(values: number[]): number {
   return sorted[Math.floor(sorted.length / 2)]!;
 }
 
-async function timeMs(fn: () => unknown | Promise<unknown>, reps: number, warmup = 1): Promise<number> {
-  for (let i = 0; i < warmup; i++) await fn();
-  const samples: number[] = [];
-  for (let i = 0; i < reps; i++) {
-    (globalThis as { gc?: () => void }).gc?.();
+/**
+ * Median time of one call in ms. A sample repeats the call enough times to last at least
+ * `minSampleMs`, so fast calls are not dominated by timer resolution. The collector is forced
+ * once before the warm-up, never between samples: a forced full collection empties the young
+ * generation and makes the next run pay to grow it again (measured 4× slower per node), which
+ * no real run sees.
+ */
+async function timeMs(fn: () => unknown | Promise<unknown>, reps: number, warmup = 3, minSampleMs = 20): Promise<number> {
+  (globalThis as { gc?: () => void }).gc?.();
+  let inner = 1;
+  for (let i = 0; i < warmup; i++) {
     const start = process.hrtime.bigint();
     await fn();
-    samples.push(Number(process.hrtime.bigint() - start) / 1e6);
+    const ms = Number(process.hrtime.bigint() - start) / 1e6;
+    inner = Math.max(1, Math.min(1000, Math.ceil(minSampleMs / Math.max(ms, 1e-3))));
+  }
+  const samples: number[] = [];
+  for (let i = 0; i < reps; i++) {
+    const start = process.hrtime.bigint();
+    for (let j = 0; j < inner; j++) await fn();
+    samples.push(Number(process.hrtime.bigint() - start) / 1e6 / inner);
   }
   return median(samples);
 }
 
 function repsFor(n: number): number {
-  return n >= 10_000 ? 5 : n >= 1_000 ? 15 : 60;
+  return n >= 10_000 ? 5 : n >= 1_000 ? 9 : 15;
 }
 
 const fmt = (value: number, digits = 2) => value.toFixed(digits);
@@ -168,7 +182,7 @@ async function overheadTable(engine: Engine): Promise<Map<string, number>> {
       }, reps);
       fullMs.set(`${shape}:${n}`, full);
       const liteGraph = buildLiteGraph(workflow);
-      const liteMs = await timeMs(() => liteGraph.runStep(1), reps * 4, 3);
+      const liteMs = await timeMs(() => liteGraph.runStep(1), reps);
       const perNode = (ms: number) => (ms * 1e6) / count;
       rows.push([
         shape, String(count),
@@ -187,14 +201,14 @@ async function overheadTable(engine: Engine): Promise<Map<string, number>> {
 }
 
 /** ComfyUI's reference chain through our ComfyUI-named nodes: EmptyImage 8×8 → N × ImageInvert (an ImageBlur 10 from the end) → PreviewImage. */
-function imageChain(n: number, blurRadius: number): Record<string, { class_type: string; inputs: Record<string, unknown> }> {
+function imageChain(n: number, sigma: number): Record<string, { class_type: string; inputs: Record<string, unknown> }> {
   const prompt: Record<string, { class_type: string; inputs: Record<string, unknown> }> = {};
   prompt['1'] = { class_type: 'EmptyImage', inputs: { width: 8, height: 8, batch_size: 1, color: 0 } };
   let previous = '1';
   for (let i = 0; i < n; i++) {
     const id = String(i + 2);
     prompt[id] = i === n - 10
-      ? { class_type: 'ImageBlur', inputs: { image: [previous, 0], blur_radius: blurRadius, sigma: 1 } }
+      ? { class_type: 'ImageBlur', inputs: { image: [previous, 0], blur_radius: 1, sigma } }
       : { class_type: 'ImageInvert', inputs: { image: [previous, 0] } };
     previous = id;
   }
@@ -221,11 +235,11 @@ async function imageChainTable(engine: Engine): Promise<void> {
     const cold = await timeMs(async () => { engine.cache.clear(); await runOk(base); }, reps);
     await runOk(base);
     const cached = await timeMs(() => runOk(base), reps);
-    let radius = 1;
-    // Each repetition changes the blur to a value not seen before, so exactly its cone re-runs.
+    let changes = 0;
+    // Each repetition changes the blur's sigma to a value not seen before, so exactly its cone re-runs.
     const changed = await timeMs(async () => {
-      radius += 1;
-      const result = await runOk(imageChain(n, radius));
+      changes += 1;
+      const result = await runOk(imageChain(n, 1 + changes * 1e-5));
       if (result.executed.length !== 11) throw new Error(`expected the blur and the 10 nodes after it to run, ran ${result.executed.length}`);
     }, reps);
     const ref = COMFYUI_MS[n]!;

@@ -22,6 +22,15 @@ export const ERROR_CODES = {
   interrupted: { status: 409, retryable: true },
   not_available: { status: 501, retryable: false },
   usage: { status: 400, retryable: false },
+  invalid_json: { status: 400, retryable: false },
+  unauthorized: { status: 401, retryable: false },
+  forbidden: { status: 403, retryable: false },
+  conflict: { status: 409, retryable: false },
+  payload_too_large: { status: 413, retryable: false },
+  unsupported_media_type: { status: 415, retryable: false },
+  range_not_satisfiable: { status: 416, retryable: false },
+  rate_limited: { status: 429, retryable: true },
+  unavailable: { status: 503, retryable: true },
   internal: { status: 500, retryable: true },
 } as const satisfies Record<string, { status: number; retryable: boolean }>;
 

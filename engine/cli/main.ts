@@ -1,5 +1,5 @@
 /**
- * The `switchyard` command: `run`, `validate`, `nodes` (and `serve` once the server lands).
+ * The `switchyard` command: `run`, `validate`, `nodes`, `packs`, `schemas` and `serve`.
  * Exit codes: 0 success, 1 a failed or invalid run, 2 a usage error. Bad input never prints a
  * stack trace: every failure is a one-line reason (or one JSON object with `--json`).
  */
@@ -14,6 +14,7 @@ import { parseSetArguments } from '../runtime/params.js';
 import { describeNodes } from '../nodes/describe.js';
 import { ENGINE_VERSION } from '../version.js';
 import { publishedSchemas } from './schemas.js';
+import { serveCommand } from './serve.js';
 import { renderRunReport, toJsonReport, createProgressPrinter, renderCheckErrors } from './report.js';
 
 export const EXIT_OK = 0;
@@ -28,6 +29,7 @@ Usage:
   switchyard nodes [--json] [--data <dir>]
   switchyard packs [--json] [--data <dir>]   loaded packs, and skipped ones with the reason
   switchyard schemas [--out <dir>]   JSON Schemas of workflows, node descriptions, reports
+  switchyard serve [--host 127.0.0.1] [--port 8188] [--data <dir>] [--token <t>] [--no-auth]
   switchyard --version | --help
 
 Options:
@@ -36,6 +38,9 @@ Options:
   --set k=v      override an input of a node for this run (repeatable)
   --json         machine-readable output: exactly one JSON object on stdout
   --out <dir>    schemas: write one file per schema into <dir> (default: print them)
+  --host, --port serve: address to listen on (env SWITCHYARD_HOST, SWITCHYARD_PORT)
+  --token <t>    serve: API token clients must send (env SWITCHYARD_TOKEN)
+  --no-auth      serve: allow a non-loopback address without a token, on purpose
 `;
 
 interface Io {
@@ -55,6 +60,10 @@ const OPTIONS = {
   set: { type: 'string', multiple: true },
   json: { type: 'boolean' },
   out: { type: 'string' },
+  host: { type: 'string' },
+  port: { type: 'string' },
+  token: { type: 'string' },
+  'no-auth': { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
   version: { type: 'boolean', short: 'v' },
 } satisfies ParseArgsConfig['options'];
@@ -142,6 +151,10 @@ export async function main(argv: readonly string[], io: Io = defaultIo): Promise
       for (const [name, schema] of Object.entries(schemas)) await writeFile(join(dir, name), `${JSON.stringify(schema, null, 2)}\n`);
       io.stderr(`wrote ${Object.keys(schemas).length} schemas to ${dir}\n`);
       return EXIT_OK;
+    }
+    case 'serve': {
+      if (rest.length > 0) return usage(`unexpected argument ${rest[0]}`);
+      return serveCommand({ host: values.host, port: values.port, data: values.data, token: values.token, noAuth: values['no-auth'] }, io);
     }
     default:
       return usage(`unknown command "${command}"`);

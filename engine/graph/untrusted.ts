@@ -21,10 +21,13 @@ export function ownValue(object: PlainObject, key: string): unknown {
 
 /**
  * Writes `key` as an own, enumerable data property. Plain assignment of `__proto__` would
- * replace the object's prototype instead; defineProperty keeps it an ordinary key.
+ * replace the object's prototype instead, so that one key goes through defineProperty; every
+ * other key is a plain assignment (Object.prototype's other members are writable data
+ * properties, so assignment shadows them), which keeps large objects in V8's fast mode.
  */
 export function setOwn(target: PlainObject, key: string, value: unknown): void {
-  Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
+  if (key === '__proto__') Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
+  else target[key] = value;
 }
 
 /** True for an array shaped like a link `[nodeId, outputIndex]` (string or integer id). */

@@ -1,0 +1,68 @@
+/**
+ * Every error leaves the server in one shape, `{error: {code, message, details}}`, with the
+ * HTTP status of its code. Body-parser failures, unknown routes and anything thrown by a route
+ * are turned into it here; a 5xx is logged with its stack, a 4xx is the client's business.
+ */
+import type { ErrorRequestHandler, RequestHandler, Response } from 'express';
+import { SwitchyardError, toSwitchyardError, type ErrorCode } from '../../errors.js';
+import type { Logger } from '../../nodes/context.js';
+
+export interface ErrorBody {
+  error: { code: ErrorCode; message: string; details: Record<string, unknown> };
+}
+
+export function errorBody(error: SwitchyardError): ErrorBody {
+  return { error: { code: error.code, message: error.message, details: error.details } };
+}
+
+export function sendError(res: Response, error: unknown): void {
+  const known = toSwitchyardError(error);
+  if (res.headersSent) {
+    res.destroy();
+    return;
+  }
+  res.status(known.status).json(errorBody(known));
+}
+
+/** What body-parser and friends throw: an http-errors object with `type` and `status`. */
+interface HttpLikeError {
+  type?: string;
+  status?: number;
+  statusCode?: number;
+  message?: string;
+  limit?: number;
+  length?: number;
+}
+
+function fromHttpError(error: HttpLikeError): SwitchyardError | undefined {
+  switch (error.type) {
+    case 'entity.too.large':
+      return new SwitchyardError('payload_too_large', `request body is larger than the limit of ${error.limit ?? '?'} bytes`, { limit: error.limit, length: error.length });
+    case 'entity.parse.failed':
+      return new SwitchyardError('invalid_json', `request body is not valid JSON: ${error.message ?? ''}`.trim());
+    case 'encoding.unsupported':
+    case 'charset.unsupported':
+      return new SwitchyardError('unsupported_media_type', error.message ?? 'unsupported body encoding');
+    case 'request.aborted':
+      return new SwitchyardError('invalid_input', 'the request was aborted by the client');
+    default:
+      break;
+  }
+  const status = error.status ?? error.statusCode;
+  if (typeof status === 'number' && status >= 400 && status < 500) {
+    return new SwitchyardError(status === 413 ? 'payload_too_large' : status === 415 ? 'unsupported_media_type' : 'invalid_input', error.message ?? `bad request (${status})`);
+  }
+  return undefined;
+}
+
+export function errorHandler(log: Logger): ErrorRequestHandler {
+  return (error: unknown, req, res, _next) => {
+    const known = error instanceof SwitchyardError ? error : (typeof error === 'object' && error !== null ? fromHttpError(error as HttpLikeError) : undefined) ?? toSwitchyardError(error);
+    if (known.status >= 500) log.error({ err: error, method: req.method, url: req.originalUrl, code: known.code }, 'request failed');
+    sendError(res, known);
+  };
+}
+
+export const notFoundHandler: RequestHandler = (req, res) => {
+  sendError(res, new SwitchyardError('not_found', `no route for ${req.method} ${req.path}`, { method: req.method, path: req.path }));
+};

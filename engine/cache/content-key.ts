@@ -69,13 +69,25 @@ function typeKeyInfo(type: KeyedType): TypeKeyInfo {
  * not mixed), then `fingerprint` if the type has one, then `finish`.
  */
 export class ContentKeyBuilder extends Hash128 {
-  // One object per key (the hasher itself): keys are built for every node on every run.
-  private readonly names: Int32Array;
+  // At most one object per key (the hasher itself), none with `reset`: keys are built for every
+  // node on every run.
+  private names: Int32Array;
 
   constructor(type: KeyedType) {
     const info = typeKeyInfo(type);
     super(info.start);
     this.names = info.names;
+  }
+
+  /**
+   * Starts a new key for a node of `type`, as `new ContentKeyBuilder(type)` would: one builder
+   * can key many nodes one after another, as long as each key is finished before the next starts.
+   */
+  reset(type: KeyedType): this {
+    const info = typeKeyInfo(type);
+    this.restore(info.start);
+    this.names = info.names;
+    return this;
   }
 
   literal(inputIndex: number, value: unknown): this {

@@ -78,6 +78,15 @@ export class Hash128 {
     }
   }
 
+  /** Continues from a saved state (as `new Hash128(state)` would), reusing this hasher. */
+  protected restore(state: HashState): void {
+    this.h1 = state.h1;
+    this.h2 = state.h2;
+    this.h3 = state.h3;
+    this.h4 = state.h4;
+    this.blocks = state.blocks;
+  }
+
   /** Mixes one 128-bit block given as four 32-bit words. */
   block(k1: number, k2: number, k3: number, k4: number): this {
     let h1 = this.h1;

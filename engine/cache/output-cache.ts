@@ -6,6 +6,7 @@
  * show its result again without running.
  */
 import type { UiResult } from '../nodes/values.js';
+import { DigestTable } from './digest-table.js';
 import type { Digest128 } from './hash.js';
 
 export interface CacheEntry {
@@ -56,9 +57,9 @@ interface Slot {
 
 export class OutputCache implements NodeCache {
   readonly maxBytes: number;
-  // A Map for lookup plus a doubly linked recency list: a hit moves one slot to the tail with a
-  // few pointer writes (cheaper than re-inserting into the Map), eviction takes from the head.
-  private readonly slots = new Map<Digest128, Slot>();
+  // A hash table for lookup plus a doubly linked recency list: a hit moves one slot to the tail
+  // with a few pointer writes (cheaper than re-inserting), eviction takes from the head.
+  private readonly slots = new DigestTable<Slot>();
   private head: Slot | undefined = undefined;
   private tail: Slot | undefined = undefined;
   private totalBytes = 0;

@@ -13,7 +13,7 @@
  * Memory: a node's output values are held only while a node that may still run in this run
  * reads them (schedule/readers.ts); the cache keeps what fits its own byte budget.
  */
-import { ContentKeyBuilder, lazyResultKey, type RequestedLazyInput } from '../cache/content-key.js';
+import { ContentKeyBuilder, lazyResultKey, type KeyedType, type RequestedLazyInput } from '../cache/content-key.js';
 import { estimateEntryBytes } from '../cache/entry-size.js';
 import type { Digest128 } from '../cache/hash.js';
 import type { CacheEntry, NodeCache } from '../cache/output-cache.js';
@@ -77,6 +77,9 @@ const CLOCK_EVERY = 64;
 
 const NO_READERS = new Int32Array(0);
 
+/** What the shared key builder starts from; `reset` sets the real type before each key. */
+const NO_KEYED_TYPE: KeyedType = Object.freeze({ type: '', version: 0, inputNames: [] });
+
 /** Errors given to a node asking for a lazy input whose upstream failed: its own skip, not its error. */
 const upstreamUnavailable = new WeakSet<object>();
 
@@ -115,6 +118,8 @@ export class Run implements NodeContextHost {
   private readonly waiters: (Waiter[] | undefined)[];
   private readonly led: (Flight | undefined)[];
   private readonly places: Places;
+  /** Reused to key nodes without a fingerprint (see execute). */
+  private readonly keyBuilder: ContentKeyBuilder;
 
   private pumping = false;
   private finished = false;
@@ -162,6 +167,7 @@ export class Run implements NodeContextHost {
     this.graph = graph;
     this.nodes = graph.nodes;
     this.schedule = new Schedule(graph);
+    this.keyBuilder = new ContentKeyBuilder(NO_KEYED_TYPE);
     const count = graph.nodes.length;
     this.keys = new Array(count);
     this.digests = new Array(count);
@@ -248,6 +254,14 @@ export class Run implements NodeContextHost {
       this.release(index);
       return;
     }
+    this.releaseWhenSettled(pending, index);
+  }
+
+  // Continuations (`.then` callbacks) live in methods of their own, away from the hot methods:
+  // a closure inside startNode, execute or runFresh would make every call allocate a scope for
+  // what it captures, even on the synchronous path that never creates the closure.
+
+  private releaseWhenSettled(pending: Promise<void>, index: number): void {
     pending.then(
       () => this.release(index),
       (error: unknown) => {
@@ -269,7 +283,9 @@ export class Run implements NodeContextHost {
   private execute(index: number): Promise<void> | undefined {
     const node = this.nodes[index]!;
     const type = node.type;
-    const builder = new ContentKeyBuilder(type);
+    // Without a fingerprint the key is finished (or dropped) before anything else runs, so one
+    // builder serves every such node; a fingerprint may be awaited, so that key gets its own.
+    const builder = type.fingerprint === undefined ? this.keyBuilder.reset(type) : new ContentKeyBuilder(type);
     for (const input of node.inputs) {
       if (input.source < 0) builder.literal(input.index, input.value);
       else if (input.lazy) builder.lazy(input.index);
@@ -279,15 +295,17 @@ export class Run implements NodeContextHost {
     // The fingerprint sees the eager inputs; lazy ones are added (as functions) only for `run`.
     const inputs = this.eagerInputs(index);
     const fingerprint = type.fingerprint(inputs, { folders: this.folders, nodeId: node.id });
-    if (isThenable(fingerprint)) {
-      return Promise.resolve(fingerprint).then((value) => {
-        if (this.finished) return undefined;
-        builder.fingerprint(value);
-        return this.afterKeying(index, inputs, builder);
-      });
-    }
+    if (isThenable(fingerprint)) return this.afterFingerprint(fingerprint, index, inputs, builder);
     builder.fingerprint(fingerprint);
     return this.afterKeying(index, inputs, builder);
+  }
+
+  private afterFingerprint(pending: PromiseLike<unknown>, index: number, inputs: Record<string, unknown>, builder: ContentKeyBuilder): Promise<void> {
+    return Promise.resolve(pending).then((value) => {
+      if (this.finished) return undefined;
+      builder.fingerprint(value);
+      return this.afterKeying(index, inputs, builder);
+    });
   }
 
   /** The values of a node's eager inputs by name (built only when it runs or fingerprints: cache hits skip it). */
@@ -367,7 +385,11 @@ export class Run implements NodeContextHost {
       const flight = this.shared.flights.lead(key);
       if (flight !== undefined) this.led[index] = flight;
     }
-    return Promise.resolve(result).then((value) => {
+    return this.finishWhenSettled(result, index, key, started);
+  }
+
+  private finishWhenSettled(pending: PromiseLike<unknown>, index: number, key: Digest128 | undefined, started: number): Promise<void> {
+    return Promise.resolve(pending).then((value) => {
       if (!this.finished) this.finishFresh(index, value, key, started);
     });
   }

@@ -26,7 +26,17 @@ export interface NormalizeResult {
   issues: ValidationIssue[];
 }
 
-export function normalizeWorkflow(workflow: ApiWorkflow, registry: NodeRegistry): NormalizeResult {
+export interface NormalizeOptions {
+  /**
+   * The caller hands `workflow` over and never reads it again (a check that parsed it itself):
+   * nodes already in canonical form are then kept as they are instead of copied, since each
+   * copy would only be garbage. The result is the same either way, node identity aside.
+   */
+  owned?: boolean;
+}
+
+export function normalizeWorkflow(workflow: ApiWorkflow, registry: NodeRegistry, options: NormalizeOptions = {}): NormalizeResult {
+  const owned = options.owned === true;
   const issues: ValidationIssue[] = [];
   const raw: unknown = workflow;
   if (!isPlainObject(raw) || !isPlainObject(raw.nodes)) {
@@ -36,17 +46,18 @@ export function normalizeWorkflow(workflow: ApiWorkflow, registry: NodeRegistry)
   const nodes: PlainObject = {};
   for (const id of Object.keys(raw.nodes)) {
     const node = raw.nodes[id];
-    setOwn(nodes, id, normalizeNode(id, node, registry, issues));
+    setOwn(nodes, id, normalizeNode(id, node, registry, issues, owned));
   }
   return { workflow: { ...workflow, nodes: nodes as Record<string, ApiNode> }, issues };
 }
 
-function normalizeNode(id: string, node: unknown, registry: NodeRegistry, issues: ValidationIssue[]): unknown {
+function normalizeNode(id: string, node: unknown, registry: NodeRegistry, issues: ValidationIssue[], owned: boolean): unknown {
   // Malformed nodes and unknown types are left for validation to describe.
   if (!isPlainObject(node) || typeof node.type !== 'string') return node;
   const resolved = registry.resolve(node.type);
   if (!resolved || !isPlainObject(node.inputs)) return node;
   const type = resolved.node;
+  if (owned && isCanonical(node, type, resolved.alias)) return node;
   let inputs = renameInputs(id, node.inputs, type, resolved.alias, issues);
   const result: ApiNode = { type: type.type, inputs };
   if (typeof node.title === 'string') result.title = node.title;
@@ -77,20 +88,38 @@ function normalizeNode(id: string, node: unknown, registry: NodeRegistry, issues
   return result;
 }
 
+/**
+ * True when normalising `node` would change nothing validation reads: named by its type id,
+ * written for the installed version (or none), a string title (or none), and no editor
+ * leftover among its inputs.
+ */
+function isCanonical(node: PlainObject, type: AnyNodeType, alias: NodeAlias | undefined): boolean {
+  if (alias !== undefined || node.type !== type.type) return false;
+  if (node.version !== undefined && node.version !== type.version) return false;
+  if (node.title !== undefined && typeof node.title !== 'string') return false;
+  const inputs = node.inputs as PlainObject;
+  // for…in walks the keys without an array of them; an inherited key only costs the fast path.
+  for (const key in inputs) if (UI_LEFTOVER_INPUTS.has(key) && !type.inputNames.includes(key)) return false;
+  return true;
+}
+
 function renameInputs(id: string, inputs: PlainObject, type: AnyNodeType, alias: NodeAlias | undefined, issues: ValidationIssue[]): PlainObject {
-  const declared = new Set(type.inputNames);
   const result: PlainObject = {};
-  const origin = new Map<string, string>();
+  // Only an alias's renames can make two keys one name; without them (most nodes) there is
+  // nothing to track, so no Map per node.
+  const origin = alias?.inputs ? new Map<string, string>() : undefined;
   for (const key of Object.keys(inputs)) {
     // Names are the alias's when the node was written under the alias's type name.
     const name = renameInput(alias, key);
-    if (UI_LEFTOVER_INPUTS.has(name) && !declared.has(name)) continue;
-    const earlier = origin.get(name);
-    if (earlier !== undefined) {
-      issues.push(issue('invalid_workflow', `node ${id} gives input "${name}" twice (as "${earlier}" and "${key}"); the value under "${name}" is used`, { nodeId: id, input: name }));
-      if (key !== name) continue;
+    if (UI_LEFTOVER_INPUTS.has(name) && !type.inputNames.includes(name)) continue;
+    if (origin !== undefined) {
+      const earlier = origin.get(name);
+      if (earlier !== undefined) {
+        issues.push(issue('invalid_workflow', `node ${id} gives input "${name}" twice (as "${earlier}" and "${key}"); the value under "${name}" is used`, { nodeId: id, input: name }));
+        if (key !== name) continue;
+      }
+      origin.set(name, key);
     }
-    origin.set(name, key);
     setOwn(result, name, inputs[key]);
   }
   return result;

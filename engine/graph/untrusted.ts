@@ -33,7 +33,8 @@ export function setOwn(target: PlainObject, key: string, value: unknown): void {
 /** True for an array shaped like a link `[nodeId, outputIndex]` (string or integer id). */
 export function isLinkShaped(value: unknown): value is [string | number, number] {
   if (!Array.isArray(value) || value.length !== 2) return false;
-  const [id, index] = value as unknown[];
+  const id: unknown = value[0];
+  const index: unknown = value[1];
   const idOk = (typeof id === 'string' && id.length > 0) || (typeof id === 'number' && Number.isSafeInteger(id) && id >= 0);
   return idOk && typeof index === 'number' && Number.isSafeInteger(index) && index >= 0;
 }

@@ -14,6 +14,8 @@ export interface ResolvedNodeType {
 
 export class NodeRegistry {
   private readonly byType = new Map<string, AnyNodeType>();
+  /** `{ node }` per type id, made once: resolve() runs for every node of every workflow. */
+  private readonly resolvedByType = new Map<string, ResolvedNodeType>();
   private readonly byAlias = new Map<string, { node: AnyNodeType; alias: NodeAlias }>();
   private readonly packByType = new Map<string, string>();
   private readonly dataTypeMap = new Map<string, DataTypeInfo>();
@@ -49,6 +51,7 @@ export class NodeRegistry {
     }
     for (const node of nodes) {
       this.byType.set(node.type, node);
+      this.resolvedByType.set(node.type, Object.freeze({ node }));
       this.packByType.set(node.type, pack);
       for (const alias of node.aliasList) this.byAlias.set(alias.type, { node, alias });
     }
@@ -62,9 +65,7 @@ export class NodeRegistry {
 
   /** Looks a node type up by id or alias. */
   resolve(name: string): ResolvedNodeType | undefined {
-    const node = this.byType.get(name);
-    if (node) return { node };
-    return this.byAlias.get(name);
+    return this.resolvedByType.get(name) ?? this.byAlias.get(name);
   }
 
   get(type: string): AnyNodeType | undefined {

@@ -11,6 +11,7 @@ import type { Folders } from '../nodes/context.js';
 import { validateWorkflow } from '../validate/validate.js';
 import type { NodeErrors, ValidationIssue } from '../validate/issues.js';
 import { applyParams, type ParamOverrides } from './params.js';
+import { setOwn } from '../graph/untrusted.js';
 
 export interface CheckOptions {
   params?: ParamOverrides;
@@ -33,8 +34,12 @@ export async function checkWorkflow(input: unknown, registry: NodeRegistry, fold
   const parsed = parseWorkflow(input, registry);
   if (!parsed.ok) return { valid: false, errors: parsed.issues, nodeErrors: {} };
   // Overrides go in before normalisation, so they may use a node's alias input names too.
-  const withParams = applyParams(parsed.workflow, options.params ?? {}, registry);
-  const normalized = normalizeWorkflow(withParams.workflow, registry);
+  // Without any, the parsed workflow (already this call's own copy) needs no second copy.
+  const withParams = hasOverrides(options.params)
+    ? applyParams(parsed.workflow, options.params, registry)
+    : { workflow: parsed.workflow, issues: [] };
+  // The workflow is this call's own (parsed, or copied by applyParams): normalising may keep its nodes.
+  const normalized = normalizeWorkflow(withParams.workflow, registry, { owned: true });
   const early = [...parsed.issues, ...withParams.issues, ...normalized.issues];
   const validation = await validateWorkflow(normalized.workflow, registry, { folders, outputs: options.outputs });
   const nodeErrors: Record<string, NodeErrors> = { ...validation.nodeErrors };
@@ -42,9 +47,11 @@ export async function checkWorkflow(input: unknown, registry: NodeRegistry, fold
   for (const problem of early) {
     const nodeId = problem.nodeId;
     if (nodeId !== undefined && Object.hasOwn(normalized.workflow.nodes, nodeId)) {
-      const entry = nodeErrors[nodeId] ?? { type: normalized.workflow.nodes[nodeId]!.type, errors: [], dependentOutputs: [] };
+      const entry = Object.hasOwn(nodeErrors, nodeId)
+        ? nodeErrors[nodeId]!
+        : { type: normalized.workflow.nodes[nodeId]!.type, errors: [], dependentOutputs: [] };
       entry.errors.unshift(problem);
-      nodeErrors[nodeId] = entry;
+      setOwn(nodeErrors, nodeId, entry);
     } else {
       errors.push(problem);
     }
@@ -59,6 +66,12 @@ export async function checkWorkflow(input: unknown, registry: NodeRegistry, fold
     errors,
     nodeErrors,
   };
+}
+
+function hasOverrides(params: ParamOverrides | undefined): params is ParamOverrides {
+  if (params === undefined || params === null) return false;
+  for (const key in params) if (Object.hasOwn(params, key)) return true;
+  return false;
 }
 
 function safeJson(text: string): unknown {

@@ -8,6 +8,7 @@
  */
 import { SwitchyardError } from '../errors.js';
 import { isLink, unwrapLiteral, type ApiWorkflow } from '../graph/api-format.js';
+import { nodePositions, type NodePositions } from '../graph/node-positions.js';
 import type { AnyNodeType, InputSpec } from '../nodes/define.js';
 import type { NodeRegistry } from '../nodes/registry.js';
 
@@ -41,7 +42,7 @@ export interface CompiledNode {
 
 export interface CompiledGraph {
   readonly nodes: readonly CompiledNode[];
-  readonly indexOf: ReadonlyMap<string, number>;
+  readonly indexOf: NodePositions;
   /** Upstream node per eager link of node i: `sources[sourceStart[i] .. sourceStart[i + 1])`. */
   readonly sourceStart: Int32Array;
   readonly sources: Int32Array;
@@ -61,6 +62,9 @@ interface TypeFacts {
 }
 
 const typeFacts = new WeakMap<AnyNodeType, TypeFacts>();
+
+/** The inputs of every node that has none (frozen: compiled nodes are read-only). */
+const NO_INPUTS: readonly CompiledInput[] = Object.freeze([]);
 
 function factsOf(type: AnyNodeType): TypeFacts {
   let facts = typeFacts.get(type);
@@ -82,7 +86,7 @@ export function compileGraph(workflow: ApiWorkflow, registry: NodeRegistry): Com
   const apiNodes = workflow.nodes;
   const ids = Object.keys(apiNodes);
   const count = ids.length;
-  const indexOf = new Map<string, number>();
+  const indexOf = nodePositions(ids);
   const types: AnyNodeType[] = new Array(count);
   // One lookup per node: type name → type and its facts (registry and WeakMap lookups once per name).
   const byName = new Map<string, { type: AnyNodeType; facts: TypeFacts }>();
@@ -90,7 +94,6 @@ export function compileGraph(workflow: ApiWorkflow, registry: NodeRegistry): Com
   const given: Record<string, unknown>[] = new Array(count);
   for (let i = 0; i < count; i++) {
     const id = ids[i]!;
-    indexOf.set(id, i);
     const apiNode = apiNodes[id]!;
     given[i] = apiNode.inputs as Record<string, unknown>;
     const name = apiNode.type;
@@ -111,12 +114,15 @@ export function compileGraph(workflow: ApiWorkflow, registry: NodeRegistry): Com
   const consumerCount = new Int32Array(count);
   const outputNodes: number[] = [];
   let anyLazyLinks = false;
+  // A node's inputs are gathered here and copied out at their exact length: pushing onto a
+  // fresh array would reserve room for 17 inputs on every node.
+  const gathered: CompiledInput[] = [];
   for (let i = 0; i < count; i++) {
     const id = ids[i]!;
     const type = types[i]!;
     const { specs, outputTypes } = facts[i]!;
     const values = given[i]!;
-    const inputs: CompiledInput[] = [];
+    let inputCount = 0;
     let hasLazyLinks = false;
     let hasLazyInputs = false;
     const names = type.inputNames;
@@ -133,7 +139,7 @@ export function compileGraph(workflow: ApiWorkflow, registry: NodeRegistry): Com
         if (raw[1] >= sourceType.outputNames.length) {
           throw invalid(`node ${id} input "${name}" links to output ${raw[1]} of node ${raw[0]} (${sourceType.type}), which has ${sourceType.outputNames.length} outputs`, { nodeId: id, input: name, source: raw[0], output: raw[1] });
         }
-        inputs.push({ index, name, lazy, source, output: raw[1], value: undefined });
+        gathered[inputCount++] = { index, name, lazy, source, output: raw[1], value: undefined };
         if (lazy) {
           hasLazyLinks = true;
         } else {
@@ -147,8 +153,9 @@ export function compileGraph(workflow: ApiWorkflow, registry: NodeRegistry): Com
         if (!spec.optional) throw invalid(`node ${id} (${type.type}) has no value or link for its required input "${name}"`, { nodeId: id, input: name });
         if (!lazy) continue;
       }
-      inputs.push({ index, name, lazy, source: -1, output: 0, value });
+      gathered[inputCount++] = { index, name, lazy, source: -1, output: 0, value };
     }
+    const inputs = inputCount === 0 ? NO_INPUTS : gathered.slice(0, inputCount);
     sourceStart[i + 1] = sourceList.length;
     nodes[i] = { id, type, inputs, hasLazyLinks, hasLazyInputs, outputTypes };
     if (hasLazyLinks) anyLazyLinks = true;

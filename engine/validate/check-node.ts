@@ -2,10 +2,16 @@
  * Checks one node against its type: every input (links, literals, defaults, required ones)
  * and the node's own `validate()` hook, collecting every problem. Also returns the node's
  * inputs as the executor should see them (literals coerced, defaults filled, undeclared inputs
- * dropped) and the nodes it depends on, for the graph-level checks.
+ * dropped). The nodes it depends on come from `dependencyGraph`, for the graph-level checks.
+ *
+ * Synchronous unless something is: a node answers with a promise only when it has to wait for
+ * a computed combo's options or for an async `validate()` hook. Validation checks every node of
+ * every run, so the usual node (plain literals and links) costs no promise, no microtask, and
+ * no message text until it actually has a problem.
  */
 import { isLink, unwrapLiteral } from '../graph/api-format.js';
-import { isWidgetType, type ComboInputSpec, type InputSpec } from '../nodes/define.js';
+import { setOwn } from '../graph/untrusted.js';
+import { isWidgetType, type AnyNodeType, type ComboInputSpec, type InputSpec } from '../nodes/define.js';
 import type { OptionsContext } from '../nodes/context.js';
 import { typesCompatible } from '../nodes/data-types.js';
 import type { NodeRegistry } from '../nodes/registry.js';
@@ -13,17 +19,19 @@ import { coerceLiteral, comboOptionsFailed, resolveComboOptions, type CoerceResu
 import { clip, formatValue, thrownMessage } from './format.js';
 import { issue, type ValidationIssue } from './issues.js';
 import { suggestNodeTypes } from './suggest.js';
-import { nodeLabel, type NodeRecord, type ReadWorkflow } from './workflow-nodes.js';
+import { inputValue, nodeLabel, type NodeRecord, type ReadWorkflow } from './workflow-nodes.js';
 
 const MAX_SUGGESTION_LOOKUPS = 50;
 const MAX_SUGGESTED_NAME = 100;
 
+/** The `issues` of a node without problems: shared, frozen (addIssue replaces it). */
+const NO_ISSUES: ValidationIssue[] = Object.freeze([]) as unknown as ValidationIssue[];
+
 export interface NodeCheck {
+  /** Every problem found; empty (a shared, frozen array) when there is none. */
   issues: ValidationIssue[];
   /** The inputs to run with, in declaration order. */
-  inputs: [string, unknown][];
-  /** Indices of the nodes this node links from (existing ones only). */
-  dependencies: number[];
+  inputs: Record<string, unknown>;
 }
 
 /** Shared across the nodes of one validation: computed options and suggestions are worked out once. */
@@ -35,59 +43,109 @@ export interface CheckContext {
   suggestions: Map<string, string[]>;
 }
 
-export async function checkNode(record: NodeRecord, context: CheckContext): Promise<NodeCheck> {
-  const check: NodeCheck = { issues: [], inputs: [], dependencies: [] };
-  const label = nodeLabel(record);
+/** The node's check; a promise only when a computed combo or its validate() hook is async. */
+export function checkNode(record: NodeRecord, context: CheckContext): NodeCheck | Promise<NodeCheck> {
   if (record.malformed !== undefined) {
-    check.issues.push(issue('invalid_workflow', `${label} ${record.malformed}`, { nodeId: record.id }));
-    collectAllLinks(record, context, check);
-    return check;
+    return { issues: [issue('invalid_workflow', `${nodeLabel(record)} ${record.malformed}`, { nodeId: record.id })], inputs: {} };
   }
   const nodeType = record.nodeType;
-  if (nodeType === undefined) {
-    check.issues.push(missingType(record, context));
-    collectAllLinks(record, context, check);
-    check.inputs = [...record.inputs.entries()];
-    return check;
-  }
+  if (nodeType === undefined) return { issues: [missingType(record, context)], inputs: writtenInputs(record) };
+  const check: NodeCheck = { issues: NO_ISSUES, inputs: {} };
+  // The hook's own copy of the literals, built only for types that have a hook.
+  const literals = typeof nodeType.validate === 'function' ? {} : undefined;
+  return checkInputsFrom(0, record, nodeType, context, check, literals);
+}
 
-  const literals: [string, unknown][] = [];
-  for (const name of nodeType.inputNames) {
+/**
+ * Checks the type's inputs from position `start` on, in declaration order. When a literal has
+ * to wait (a computed combo's options), the rest continues once it has its answer, so inputs
+ * and issues keep their order either way.
+ */
+function checkInputsFrom(
+  start: number,
+  record: NodeRecord,
+  nodeType: AnyNodeType,
+  context: CheckContext,
+  check: NodeCheck,
+  literals: Record<string, unknown> | undefined,
+): NodeCheck | Promise<NodeCheck> {
+  const names = nodeType.inputNames;
+  for (let position = start; position < names.length; position++) {
+    const name = names[position]!;
     const spec = nodeType.inputs[name] as InputSpec;
-    const raw = record.inputs.get(name);
-    const where = { nodeId: record.id, input: name };
+    const raw = inputValue(record, name);
     if (isLink(raw)) {
-      check.inputs.push([name, raw]);
-      const problem = checkLink(label, name, spec, raw, context, check);
-      if (problem) check.issues.push({ ...problem, ...where });
+      setOwn(check.inputs, name, raw);
+      const problem = checkLink(record, name, spec, raw, context);
+      if (problem) addIssue(check, { ...problem, nodeId: record.id, input: name });
       continue;
     }
     if (raw === undefined || raw === null) {
       if ('default' in spec && spec.default !== undefined) {
-        check.inputs.push([name, spec.default]);
-        literals.push([name, spec.default]);
+        setOwn(check.inputs, name, spec.default);
+        if (literals !== undefined) setOwn(literals, name, spec.default);
       } else if (!spec.optional) {
         const how = isWidgetType(spec.type) ? `has no value and no link (set a value of type ${spec.type} or link an output to it)` : `is not connected (link an output of type ${spec.type} to it)`;
-        check.issues.push(issue('required_input_missing', `${label}: required input "${name}" ${how}`, { ...where, details: { expectedType: spec.type } }));
+        addIssue(check, issue('required_input_missing', `${nodeLabel(record)}: required input "${name}" ${how}`, { nodeId: record.id, input: name, details: { expectedType: spec.type } }));
       }
       continue;
     }
-    const value = unwrapLiteral(raw);
-    const result = await checkLiteralValue(spec, value, context);
-    if (result.ok) {
-      check.inputs.push([name, result.value]);
-      literals.push([name, result.value]);
-    } else {
-      check.inputs.push([name, raw]);
-      check.issues.push(issue(result.issue.code, `${label}: input "${name}": ${result.issue.message}`, { ...where, details: result.issue.details }));
-    }
+    const result = checkLiteralValue(spec, unwrapLiteral(raw), context);
+    if (result instanceof Promise) return resumeAfterLiteral(result, position, record, nodeType, context, check, literals);
+    acceptLiteral(record, name, raw, result, check, literals);
   }
+  if (literals === undefined) return check;
+  const hooked = runValidateHook(record, nodeType, literals, context);
+  return hooked instanceof Promise ? addIssuesLater(check, hooked) : addIssues(check, hooked);
+}
 
-  if (typeof nodeType.validate === 'function') check.issues.push(...(await runValidateHook(record, label, literals, context)));
+// The continuations below live in functions of their own: a closure inside checkInputsFrom
+// would make every call (and every loop turn) allocate a scope for the variables it captures.
+
+/** Accepts the literal at `position` once its combo options are known, then checks the rest. */
+function resumeAfterLiteral(
+  pending: Promise<CoerceResult>,
+  position: number,
+  record: NodeRecord,
+  nodeType: AnyNodeType,
+  context: CheckContext,
+  check: NodeCheck,
+  literals: Record<string, unknown> | undefined,
+): Promise<NodeCheck> {
+  return pending.then((settled) => {
+    const name = nodeType.inputNames[position]!;
+    acceptLiteral(record, name, inputValue(record, name), settled, check, literals);
+    return checkInputsFrom(position + 1, record, nodeType, context, check, literals);
+  });
+}
+
+function addIssuesLater(check: NodeCheck, pending: Promise<ValidationIssue[]>): Promise<NodeCheck> {
+  return pending.then((problems) => addIssues(check, problems));
+}
+
+/** Records a literal's outcome: its coerced value, or its problem (keeping the value as written). */
+function acceptLiteral(record: NodeRecord, name: string, raw: unknown, result: CoerceResult, check: NodeCheck, literals: Record<string, unknown> | undefined): void {
+  if (result.ok) {
+    setOwn(check.inputs, name, result.value);
+    if (literals !== undefined) setOwn(literals, name, result.value);
+    return;
+  }
+  setOwn(check.inputs, name, raw);
+  addIssue(check, issue(result.issue.code, `${nodeLabel(record)}: input "${name}": ${result.issue.message}`, { nodeId: record.id, input: name, details: result.issue.details }));
+}
+
+function addIssue(check: NodeCheck, problem: ValidationIssue): void {
+  if (check.issues === NO_ISSUES) check.issues = [problem];
+  else check.issues.push(problem);
+}
+
+function addIssues(check: NodeCheck, problems: readonly ValidationIssue[]): NodeCheck {
+  for (const problem of problems) addIssue(check, problem);
   return check;
 }
 
-async function checkLiteralValue(spec: InputSpec, value: unknown, context: CheckContext): Promise<CoerceResult> {
+/** A literal's coerced value or problem; waits (a promise) only for a computed combo's options. */
+function checkLiteralValue(spec: InputSpec, value: unknown, context: CheckContext): CoerceResult | Promise<CoerceResult> {
   const combo = spec as ComboInputSpec;
   if (spec.type !== 'COMBO' || typeof combo.options !== 'function' || combo.allowCustom || typeof value !== 'string') return coerceLiteral(spec, value);
   let listing = context.comboOptions.get(combo);
@@ -95,20 +153,23 @@ async function checkLiteralValue(spec: InputSpec, value: unknown, context: Check
     listing = resolveComboOptions(combo, context.optionsContext);
     context.comboOptions.set(combo, listing);
   }
-  const listed = await listing;
-  return listed.ok ? coerceLiteral(spec, value, { comboOptions: listed.options }) : comboOptionsFailed(spec, value, listed.message);
+  return coerceWhenListed(listing, spec, value);
 }
 
-/** Checks a link's target and types; records the dependency. Returns the problem, if any. */
-function checkLink(label: string, name: string, spec: InputSpec, link: [string, number], context: CheckContext, check: NodeCheck): ValidationIssue | undefined {
-  const [sourceId, outputIndex] = link;
+function coerceWhenListed(listing: Promise<ComboOptionsResult>, spec: InputSpec, value: string): Promise<CoerceResult> {
+  return listing.then((listed) => (listed.ok ? coerceLiteral(spec, value, { comboOptions: listed.options }) : comboOptionsFailed(spec, value, listed.message)));
+}
+
+/** Checks a link's target and types. Returns the problem, if any (the caller says where). */
+function checkLink(record: NodeRecord, name: string, spec: InputSpec, link: [string, number], context: CheckContext): ValidationIssue | undefined {
+  const sourceId = link[0];
+  const outputIndex = link[1];
   const sourceIndex = context.workflow.indexById.get(sourceId);
   if (sourceIndex === undefined) {
-    return issue('bad_linked_input', `${label}: input "${name}" is linked to node ${JSON.stringify(clip(sourceId))}, which is not in the workflow`, {
+    return issue('bad_linked_input', `${nodeLabel(record)}: input "${name}" is linked to node ${JSON.stringify(clip(sourceId))}, which is not in the workflow`, {
       details: { sourceNode: sourceId, sourceOutput: outputIndex },
     });
   }
-  check.dependencies.push(sourceIndex);
   const source = context.workflow.nodes[sourceIndex];
   // The source's own error (unknown type, malformed) says it all; don't pile on.
   if (source.nodeType === undefined) return undefined;
@@ -117,27 +178,25 @@ function checkLink(label: string, name: string, spec: InputSpec, link: [string, 
     const has = outputNames.length === 0
       ? 'which has no outputs'
       : `which has only ${outputNames.length} output${outputNames.length === 1 ? '' : 's'} (${outputNames.map((output, index) => `${index}: ${output} ${source.nodeType?.outputs[output].type}`).join(', ')})`;
-    return issue('bad_linked_input', `${label}: input "${name}" is linked to output ${outputIndex} of ${nodeLabel(source)}, ${has}`, {
+    return issue('bad_linked_input', `${nodeLabel(record)}: input "${name}" is linked to output ${outputIndex} of ${nodeLabel(source)}, ${has}`, {
       details: { sourceNode: sourceId, sourceOutput: outputIndex, outputCount: outputNames.length },
     });
   }
   const outputName = outputNames[outputIndex];
   const outputType = source.nodeType.outputs[outputName].type;
   if (!typesCompatible(outputType, spec.type)) {
-    return issue('return_type_mismatch', `${label}: input "${name}" expects ${spec.type} but is linked to output ${outputIndex} "${outputName}" (${outputType}) of ${nodeLabel(source)}`, {
+    return issue('return_type_mismatch', `${nodeLabel(record)}: input "${name}" expects ${spec.type} but is linked to output ${outputIndex} "${outputName}" (${outputType}) of ${nodeLabel(source)}`, {
       details: { sourceNode: sourceId, sourceOutput: outputIndex, receivedType: outputType, expectedType: spec.type },
     });
   }
   return undefined;
 }
 
-/** For nodes whose inputs cannot be checked: every link-shaped input still counts for cycles. */
-function collectAllLinks(record: NodeRecord, context: CheckContext, check: NodeCheck): void {
-  for (const value of record.inputs.values()) {
-    if (!isLink(value)) continue;
-    const sourceIndex = context.workflow.indexById.get(value[0]);
-    if (sourceIndex !== undefined) check.dependencies.push(sourceIndex);
-  }
+/** The inputs of a node whose type is unknown, kept as written. */
+function writtenInputs(record: NodeRecord): Record<string, unknown> {
+  const inputs: Record<string, unknown> = {};
+  for (let i = 0; i < record.inputNames.length; i++) setOwn(inputs, record.inputNames[i]!, record.inputValues[i]);
+  return inputs;
 }
 
 function missingType(record: NodeRecord, context: CheckContext): ValidationIssue {
@@ -159,18 +218,35 @@ function missingType(record: NodeRecord, context: CheckContext): ValidationIssue
 const INPUT_PREFIX = /^input "([^"]+)":/;
 
 /**
- * Runs the node's own `validate()` on its literal inputs, with the data folders; awaited when
- * async. A throw or a rejection becomes a reported problem, never an exception.
+ * Runs the node's own `validate()` on its literal inputs, with the data folders; waited for
+ * only when it answers with a promise. A throw or a rejection becomes a reported problem,
+ * never an exception.
  */
-async function runValidateHook(record: NodeRecord, label: string, literals: [string, unknown][], context: CheckContext): Promise<ValidationIssue[]> {
-  const nodeType = record.nodeType;
-  if (nodeType?.validate === undefined) return [];
+function runValidateHook(record: NodeRecord, nodeType: AnyNodeType, literals: Record<string, unknown>, context: CheckContext): ValidationIssue[] | Promise<ValidationIssue[]> {
   let outcome: unknown;
   try {
-    outcome = await nodeType.validate(Object.fromEntries(literals), context.optionsContext);
+    outcome = nodeType.validate?.(literals, context.optionsContext);
+    if (isThenable(outcome)) return hookIssuesLater(record, nodeType, outcome);
   } catch (error) {
-    return [issue('custom_validation_failed', `${label}: its validate() check failed with an error: ${thrownMessage(error)}`, { nodeId: record.id, details: { threw: true } })];
+    return [hookFailed(record, error)];
   }
+  return hookIssues(record, nodeType, outcome);
+}
+
+function hookIssuesLater(record: NodeRecord, nodeType: AnyNodeType, outcome: PromiseLike<unknown>): Promise<ValidationIssue[]> {
+  return Promise.resolve(outcome).then((settled) => hookIssues(record, nodeType, settled), (error: unknown) => [hookFailed(record, error)]);
+}
+
+function isThenable(value: unknown): value is PromiseLike<unknown> {
+  return value !== null && (typeof value === 'object' || typeof value === 'function') && typeof (value as { then?: unknown }).then === 'function';
+}
+
+function hookFailed(record: NodeRecord, error: unknown): ValidationIssue {
+  return issue('custom_validation_failed', `${nodeLabel(record)}: its validate() check failed with an error: ${thrownMessage(error)}`, { nodeId: record.id, details: { threw: true } });
+}
+
+/** The hook's answer (a message, a list of them, or nothing) as issues. */
+function hookIssues(record: NodeRecord, nodeType: AnyNodeType, outcome: unknown): ValidationIssue[] {
   const messages: unknown[] = typeof outcome === 'string' ? [outcome] : Array.isArray(outcome) ? outcome : [];
   return messages
     .filter((message) => message !== undefined && message !== null && message !== '')
@@ -178,6 +254,6 @@ async function runValidateHook(record: NodeRecord, label: string, literals: [str
       const text = typeof message === 'string' ? message : formatValue(message);
       const named = INPUT_PREFIX.exec(text)?.[1];
       const input = named !== undefined && nodeType.inputNames.includes(named) ? named : undefined;
-      return issue('custom_validation_failed', `${label}: ${text}`, { nodeId: record.id, ...(input !== undefined ? { input } : {}) });
+      return issue('custom_validation_failed', `${nodeLabel(record)}: ${text}`, { nodeId: record.id, ...(input !== undefined ? { input } : {}) });
     });
 }

@@ -2,19 +2,16 @@
  * Reachability over the dependency graph, linear in nodes + links: which nodes are downstream
  * of a problem ("tainted"), and which selected output nodes each problem node blocks.
  */
+import { invert, type DependencyGraph } from './dependencies.js';
 
-/** `dependents[v]` = nodes that link from v. Built from `dependencies[v]` = nodes v links from. */
-export function invert(dependencies: readonly (readonly number[])[]): number[][] {
-  const dependents: number[][] = dependencies.map(() => []);
-  dependencies.forEach((sources, node) => {
-    for (const source of sources) dependents[source].push(node);
-  });
-  return dependents;
-}
-
-/** Marks every node reachable downstream from `sources` (the sources included). */
-export function downstreamOf(sources: Iterable<number>, dependents: readonly (readonly number[])[]): Uint8Array {
-  const marked = new Uint8Array(dependents.length);
+/**
+ * Marks every node reachable downstream from `sources` (the sources included). With no
+ * sources (a valid workflow) nothing is walked and the reversed graph is never built.
+ */
+export function downstreamOf(sources: readonly number[], graph: DependencyGraph): Uint8Array {
+  const marked = new Uint8Array(graph.count);
+  if (sources.length === 0) return marked;
+  const { start, sources: dependents } = invert(graph);
   const queue: number[] = [];
   for (const source of sources) {
     if (marked[source] === 0) {
@@ -23,7 +20,10 @@ export function downstreamOf(sources: Iterable<number>, dependents: readonly (re
     }
   }
   for (let head = 0; head < queue.length; head++) {
-    for (const next of dependents[queue[head]]) {
+    const node = queue[head]!;
+    const end = start[node + 1]!;
+    for (let at = start[node]!; at < end; at++) {
+      const next = dependents[at]!;
       if (marked[next] === 0) {
         marked[next] = 1;
         queue.push(next);
@@ -42,22 +42,26 @@ export function blockedOutputs(
   outputs: readonly number[],
   problems: ReadonlySet<number>,
   tainted: Uint8Array,
-  dependencies: readonly (readonly number[])[],
+  graph: DependencyGraph,
 ): Map<number, number[]> {
   const result = new Map<number, number[]>();
-  const seenBy = new Int32Array(dependencies.length).fill(-1);
+  const { start, sources } = graph;
+  let seenBy: Int32Array | undefined;
   outputs.forEach((output, stamp) => {
     if (tainted[output] === 0) return;
+    seenBy ??= new Int32Array(graph.count).fill(-1);
     const queue = [output];
     seenBy[output] = stamp;
     for (let head = 0; head < queue.length; head++) {
-      const node = queue[head];
+      const node = queue[head]!;
       if (problems.has(node)) {
         const list = result.get(node);
         if (list) list.push(output);
         else result.set(node, [output]);
       }
-      for (const source of dependencies[node]) {
+      const end = start[node + 1]!;
+      for (let at = start[node]!; at < end; at++) {
+        const source = sources[at]!;
         if (tainted[source] === 1 && seenBy[source] !== stamp) {
           seenBy[source] = stamp;
           queue.push(source);

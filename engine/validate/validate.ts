@@ -10,16 +10,18 @@
  * but do not block the run.
  */
 import { CURRENT_SCHEMA_VERSION, type ApiNode, type ApiWorkflow } from '../graph/api-format.js';
+import { setOwn } from '../graph/untrusted.js';
 import type { Folders } from '../nodes/context.js';
 import type { ComboInputSpec } from '../nodes/define.js';
 import type { NodeRegistry } from '../nodes/registry.js';
 import { checkNode, type CheckContext, type NodeCheck } from './check-node.js';
 import { mapConcurrent } from './concurrent.js';
 import { findCycles } from './cycles.js';
+import { dependencyGraph } from './dependencies.js';
 import { clip, thrownMessage } from './format.js';
 import { issue, type NodeErrors, type ValidationIssue } from './issues.js';
 import type { ComboOptionsResult } from './coerce.js';
-import { blockedOutputs, downstreamOf, invert } from './reach.js';
+import { blockedOutputs, downstreamOf } from './reach.js';
 import { nodeLabel, readWorkflow, type NodeRecord, type ReadWorkflow } from './workflow-nodes.js';
 
 export interface ValidateOptions {
@@ -74,19 +76,13 @@ async function validate(workflow: unknown, registry: NodeRegistry, options: Vali
     suggestions: new Map<string, string[]>(),
   };
   // Nodes are checked concurrently: their async hooks (file lookups, …) overlap instead of queueing.
-  const checks: NodeCheck[] = await mapConcurrent(read.nodes, NODE_CHECK_CONCURRENCY, async (record) => {
-    try {
-      return await checkNode(record, context);
-    } catch (error) {
-      return { issues: [issue('invalid_workflow', `${nodeLabel(record)} could not be validated: ${thrownMessage(error)}`, { nodeId: record.id })], inputs: [], dependencies: [] };
-    }
-  });
-  const dependencies = checks.map((check) => check.dependencies);
+  const checks: NodeCheck[] = await mapConcurrent(read.nodes, NODE_CHECK_CONCURRENCY, (record) => checkNodeSafely(record, context));
+  const dependencies = dependencyGraph(read);
 
   const cycleNodes: number[] = [];
   for (const { cycle, component } of findCycles(dependencies)) {
     errors.push(cycleIssue(read.nodes, cycle, component));
-    cycleNodes.push(...component);
+    for (const node of component) cycleNodes.push(node);
   }
 
   const selected = selectOutputs(read, options?.outputs, errors);
@@ -95,7 +91,7 @@ async function validate(workflow: unknown, registry: NodeRegistry, options: Vali
   checks.forEach((check, index) => {
     if (check.issues.length > 0) problems.add(index);
   });
-  const tainted = downstreamOf([...problems, ...cycleNodes], invert(dependencies));
+  const tainted = downstreamOf([...problems, ...cycleNodes], dependencies);
   const blocked = blockedOutputs(selected, problems, tainted, dependencies);
 
   const nodeErrors: [string, NodeErrors][] = [];
@@ -173,13 +169,32 @@ function cycleIssue(nodes: readonly NodeRecord[], cycle: readonly number[], comp
 }
 
 function normalisedWorkflow(read: ReadWorkflow, checks: readonly NodeCheck[]): ApiWorkflow {
-  const entries: [string, ApiNode][] = [];
+  const nodes: Record<string, ApiNode> = {};
   for (const record of read.nodes) {
     if (record.malformed !== undefined) continue;
-    const node: ApiNode = { type: record.typeName, inputs: Object.fromEntries(checks[record.index].inputs) };
+    const node: ApiNode = { type: record.typeName, inputs: checks[record.index].inputs };
     if (record.version !== undefined) node.version = record.version;
     if (record.title !== undefined) node.title = record.title;
-    entries.push([record.id, node]);
+    setOwn(nodes, record.id, node);
   }
-  return { schemaVersion: read.schemaVersion ?? CURRENT_SCHEMA_VERSION, nodes: Object.fromEntries(entries) };
+  return { schemaVersion: read.schemaVersion ?? CURRENT_SCHEMA_VERSION, nodes };
+}
+
+/** `checkNode`, with anything it throws or rejects with reported on the node: validation itself never fails. */
+function checkNodeSafely(record: NodeRecord, context: CheckContext): NodeCheck | Promise<NodeCheck> {
+  try {
+    const check = checkNode(record, context);
+    return check instanceof Promise ? reportRejection(check, record) : check;
+  } catch (error) {
+    return couldNotCheck(record, error);
+  }
+}
+
+// Apart from checkNodeSafely: a closure there would cost every node a captured scope.
+function reportRejection(pending: Promise<NodeCheck>, record: NodeRecord): Promise<NodeCheck> {
+  return pending.catch((error: unknown) => couldNotCheck(record, error));
+}
+
+function couldNotCheck(record: NodeRecord, error: unknown): NodeCheck {
+  return { issues: [issue('invalid_workflow', `${nodeLabel(record)} could not be validated: ${thrownMessage(error)}`, { nodeId: record.id })], inputs: {} };
 }

@@ -1,9 +1,11 @@
 /**
  * Reads an (untrusted) API workflow into indexed node records without trusting its shape:
- * ids into a Map (so ids like `__proto__` or `constructor` are plain ids), inputs into Maps,
- * and a node that is not `{type, inputs}` becomes a record with a structural problem instead
- * of an exception.
+ * ids into positions (ids like `__proto__` or `constructor` are plain ids), each node's inputs
+ * into a snapshot of names and values (read once, so a throwing getter makes that node
+ * malformed here instead of failing a later step), and a node that is not `{type, inputs}`
+ * becomes a record with a structural problem instead of an exception.
  */
+import { nodePositions, type NodePositions } from '../graph/node-positions.js';
 import type { AnyNodeType } from '../nodes/define.js';
 import type { NodeRegistry } from '../nodes/registry.js';
 import { clip, thrownMessage } from './format.js';
@@ -17,14 +19,20 @@ export interface NodeRecord {
   nodeType?: AnyNodeType;
   title?: string;
   version?: number;
-  inputs: Map<string, unknown>;
+  /**
+   * The node's own enumerable inputs as written: `inputNames[i]` holds `inputValues[i]`. Two
+   * flat arrays rather than a Map per node: validation reads every node of every run, and a
+   * node has a handful of inputs, so a scan is as quick as a lookup and allocates far less.
+   */
+  inputNames: readonly string[];
+  inputValues: readonly unknown[];
   /** Why the node is not a node (missing type, inputs not an object, …); undefined when fine. */
   malformed?: string;
 }
 
 export interface ReadWorkflow {
   nodes: NodeRecord[];
-  indexById: Map<string, number>;
+  indexById: NodePositions;
   schemaVersion?: number;
   /** Set when the workflow itself is not an object with a `nodes` object. */
   problem?: string;
@@ -34,29 +42,51 @@ function isPlainRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value) && !ArrayBuffer.isView(value);
 }
 
+const NO_NAMES: readonly string[] = Object.freeze([]);
+const NO_POSITIONS: NodePositions = nodePositions([]);
+const NO_VALUES: readonly unknown[] = Object.freeze([]);
+
 export function readWorkflow(workflow: unknown, registry: NodeRegistry): ReadWorkflow {
-  const result: ReadWorkflow = { nodes: [], indexById: new Map() };
-  let entries: [string, unknown][];
+  const result: ReadWorkflow = { nodes: [], indexById: NO_POSITIONS };
+  let ids: string[];
+  let values: unknown[];
   try {
     if (!isPlainRecord(workflow)) return { ...result, problem: 'the workflow is not an object with a "nodes" object' };
     const schemaVersion = workflow.schemaVersion;
     if (Number.isSafeInteger(schemaVersion) && (schemaVersion as number) > 0) result.schemaVersion = schemaVersion as number;
     if (!isPlainRecord(workflow.nodes)) return { ...result, problem: 'the workflow has no "nodes" object (node id → {type, inputs})' };
-    entries = Object.entries(workflow.nodes);
+    // Every node is read here, inside the try (as Object.entries would), without a pair array per node.
+    const nodes = workflow.nodes;
+    ids = Object.keys(nodes);
+    values = ownValues(nodes, ids);
   } catch (error) {
     return { ...result, problem: `the workflow could not be read: ${thrownMessage(error)}` };
   }
-  for (const [id, raw] of entries) {
-    const record = readNode(id, raw, registry);
-    record.index = result.nodes.length;
-    result.indexById.set(id, record.index);
-    result.nodes.push(record);
-  }
+  result.indexById = nodePositions(ids);
+  result.nodes = new Array<NodeRecord>(ids.length);
+  for (let index = 0; index < ids.length; index++) result.nodes[index] = readNode(ids[index]!, index, values[index], registry);
   return result;
 }
 
-function readNode(id: string, raw: unknown, registry: NodeRegistry): NodeRecord {
-  const record: NodeRecord = { id, index: 0, typeName: '', inputs: new Map() };
+/** The values of `names` (the object's own keys), read once in order: Object.entries without its pair arrays. */
+function ownValues(object: Record<string, unknown>, names: readonly string[]): unknown[] {
+  const values = new Array<unknown>(names.length);
+  for (let i = 0; i < names.length; i++) values[i] = object[names[i]!];
+  return values;
+}
+
+/** The value of the input `name` as written, or undefined when the node does not give it. */
+export function inputValue(record: NodeRecord, name: string): unknown {
+  const index = record.inputNames.indexOf(name);
+  return index === -1 ? undefined : record.inputValues[index];
+}
+
+function readNode(id: string, index: number, raw: unknown, registry: NodeRegistry): NodeRecord {
+  // Every field set up front: one object shape for all records.
+  const record: NodeRecord = {
+    id, index, typeName: '', nodeType: undefined, title: undefined, version: undefined,
+    inputNames: NO_NAMES, inputValues: NO_VALUES, malformed: undefined,
+  };
   try {
     if (!isPlainRecord(raw)) {
       record.malformed = 'is not a node object ({type, inputs})';
@@ -70,9 +100,13 @@ function readNode(id: string, raw: unknown, registry: NodeRegistry): NodeRecord 
     }
     if (typeof raw.title === 'string') record.title = raw.title;
     if (Number.isSafeInteger(raw.version) && (raw.version as number) > 0) record.version = raw.version as number;
-    if (raw.inputs !== undefined) {
-      if (isPlainRecord(raw.inputs)) record.inputs = new Map(Object.entries(raw.inputs));
-      else record.malformed ??= '"inputs" is not an object (input name → value or link)';
+    const inputs = raw.inputs;
+    if (inputs !== undefined) {
+      if (isPlainRecord(inputs)) {
+        const names = Object.keys(inputs);
+        record.inputValues = ownValues(inputs, names);
+        record.inputNames = names;
+      } else record.malformed ??= '"inputs" is not an object (input name → value or link)';
     }
   } catch (error) {
     record.malformed = `could not be read: ${thrownMessage(error)}`;

@@ -236,6 +236,20 @@ test('an override naming an input the node does not have is refused, not silentl
   assert.ok(outcome.check.nodeErrors['3']?.errors.some((error) => error.input === 'blur_radiuss'));
 });
 
+test('node ids that name Object.prototype members ("constructor", "toString") are ordinary ids in error reports', async () => {
+  const engine = await freshEngine();
+  const workflow = {
+    constructor: { type: 'core.int', inputs: { value: 1 } },
+    toString: { type: 'core.int', inputs: { value: 'not a number' } },
+  };
+  // An override problem is reported before validation, on the node it names.
+  const checked = await engine.check(workflow, { params: { 'constructor.valu': 3 } });
+  assert.equal(checked.valid, false);
+  assert.ok(Object.hasOwn(checked.nodeErrors, 'constructor'), JSON.stringify(checked));
+  assert.ok(checked.nodeErrors['constructor']!.errors.length > 0);
+  assert.ok(Object.hasOwn(checked.nodeErrors, 'toString'));
+});
+
 test('seed 0 through core.seed stays 0, whether written in the workflow or given as an override', async () => {
   const engine = await freshEngine();
   const workflow = (seed: number) => ({

@@ -85,6 +85,19 @@ test('dependency_cycle: two nodes, and a node linking to itself, named in order'
   assert.deepEqual(result.runnableOutputs, [], 'an output fed by a cycle cannot run');
 });
 
+test('a cycle through a node of unknown type is still found, and blocks the output it feeds', async () => {
+  const result = await validateWorkflow(workflow({
+    a: { type: 'test.blur', inputs: { image: ['x', 0] } },
+    x: { type: 'Mystery', inputs: { anything: ['a', 0] } },
+    out: { type: 'test.save', inputs: { images: ['a', 0], count: 1 } },
+  }), registry, { folders });
+  assert.equal(result.valid, false);
+  assert.deepEqual(result.errors.map((e) => [e.code, e.details?.nodes]), [['dependency_cycle', ['a', 'x']]]);
+  assert.deepEqual(result.nodeErrors.x.errors.map((e) => e.code), ['missing_node_type']);
+  assert.deepEqual(result.nodeErrors.x.dependentOutputs, ['out']);
+  assert.deepEqual(result.runnableOutputs, []);
+});
+
 /** A chain of `count` blur nodes, node i+1 reading node i; `closed` links node 0 back to the last. */
 function chain(count: number, closed: boolean): ApiWorkflow {
   const nodes: ApiWorkflow['nodes'] = {};

@@ -5,7 +5,7 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { defineNode, type Folders } from '../../../engine/nodes/index.js';
 import { NodeRegistry } from '../../../engine/nodes/registry.js';
@@ -81,8 +81,27 @@ const together = defineNode({
   },
 });
 
+/** Its options are listed asynchronously and more inputs follow: those are checked once the list is in. */
+const listsLater = defineNode({
+  type: 'test.lists_later',
+  title: 'Lists later',
+  category: 'test',
+  inputs: {
+    file: { type: 'COMBO', options: async ({ folders }) => readdirSync(folders.input).sort() },
+    count: { type: 'INT', min: 1 },
+    note: { type: 'STRING', default: 'none' },
+  },
+  outputs: { IMAGE: { type: 'IMAGE' } },
+  validate(inputs) {
+    return `input "note": the hook saw ${Object.keys(inputs).join(', ')}`;
+  },
+  run() {
+    throw new Error('not run in validation tests');
+  },
+});
+
 const registry = new NodeRegistry();
-registry.addAll([...ALL_TYPES, needsFile, rejects, together], 'test');
+registry.addAll([...ALL_TYPES, needsFile, rejects, together, listsLater], 'test');
 
 test('an async hook gets the data folders and its problem is reported on the input it names', async () => {
   const { folders, dispose } = tempFolders(['cat.png']);
@@ -163,6 +182,29 @@ test('hooks of nodes with a broken literal see only the literals that passed the
     }), registry, { folders });
     // The number is refused as a STRING; the hook does not see it, so it adds nothing.
     assert.deepEqual(result.nodeErrors['2']!.errors.map((error) => `${error.code}:${error.input}`), ['invalid_input_type:file']);
+  } finally {
+    dispose();
+  }
+});
+
+test('a node waiting for its listed options still reports its inputs and problems in declaration order', async () => {
+  const { folders, dispose } = tempFolders(['cat.png']);
+  try {
+    const result = await validateWorkflow(workflow({
+      1: { type: 'test.lists_later', inputs: { count: 0, file: 'bird.png' } },
+      2: { type: 'test.lists_later', inputs: { file: 'cat.png', count: '3' } },
+    }), registry, { folders });
+    assert.deepEqual(result.nodeErrors['1']!.errors.map((error) => `${error.code}:${error.input}`), [
+      'value_not_in_list:file',
+      'value_smaller_than_min:count',
+      'custom_validation_failed:note',
+    ]);
+    // The hook sees only the literals that passed: here just the default.
+    assert.match(result.nodeErrors['1']!.errors[2]!.message, /the hook saw note$/);
+    assert.match(result.nodeErrors['2']!.errors[0]!.message, /the hook saw file, count, note$/);
+    // Inputs come back in the type's order, coerced where they passed, as written where not.
+    assert.deepEqual(Object.entries(result.workflow.nodes['1']!.inputs), [['file', 'bird.png'], ['count', 0], ['note', 'none']]);
+    assert.deepEqual(Object.entries(result.workflow.nodes['2']!.inputs), [['file', 'cat.png'], ['count', 3], ['note', 'none']]);
   } finally {
     dispose();
   }

@@ -2,9 +2,14 @@
  * The embedded run queue: `createLocalQueue({ store, execute })` runs submissions in priority
  * order (FIFO within a priority), `concurrency` at a time, through an injected `execute`
  * function (the engine's executor fits, see execute-with-executor.ts), and keeps every record
- * in the run store — a submission is acknowledged only once it is on disk, a run's progress
+ * in the run store — a submission is acknowledged only once the store has written it (as its
+ * `fsync` mode promises: by default it survives the process being killed), a run's progress
  * (nodes finished, their outputs) follows it there, and its end is written before `finished`
  * is announced. A run that throws becomes an `error` record; nothing a run does stops the loop.
+ *
+ * Nothing on a submission's path walks the queue: the queued runs are kept in run order by
+ * queued-order.ts (next run, position, highest priority), counts are kept, and records handed
+ * out share their frozen workflow instead of cloning it (see `copy`).
  */
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
@@ -13,7 +18,8 @@ import type { Logger } from '../nodes/context.js';
 import type { RunEvent } from '../execute/events.js';
 import type { RunStore } from '../store/run-store.js';
 import { createListeners } from './listeners.js';
-import { compareListOrder, compareRunOrder } from './order.js';
+import { compareListOrder } from './order.js';
+import { createQueuedOrder } from './queued-order.js';
 import {
   RunErrorSchema,
   RunStatusSchema,
@@ -63,9 +69,8 @@ export function createLocalQueue(options: LocalQueueOptions): RunQueue {
   const log = options.log.child({ component: 'run-queue' });
   const listeners = createListeners<RunQueueEvents>(log);
 
-  /** Persisted queued runs, eligible to start. */
-  const pending = new Set<string>();
-  for (const record of store.records()) if (record.status === 'queued') pending.add(record.id);
+  /** Persisted queued runs, eligible to start, in run order (no walk over the queue per submission). */
+  const pending = createQueuedOrder([...store.records()].filter((record) => record.status === 'queued'));
   const running = new Map<string, ActiveRun>();
   let started = false;
   let closing = false;
@@ -73,7 +78,7 @@ export function createLocalQueue(options: LocalQueueOptions): RunQueue {
   let closed: Promise<void> | undefined;
   let pumpScheduled: NodeJS.Immediate | undefined;
 
-  const copy = (record: RunRecord): RunRecord => structuredClone(record);
+  for (const record of store.records()) freezeFixedParts(record);
 
   function found(id: string): RunRecord {
     const record = store.get(id);
@@ -101,23 +106,20 @@ export function createLocalQueue(options: LocalQueueOptions): RunQueue {
   }
 
   function pump(): void {
-    while (started && !closing && running.size < concurrency && pending.size > 0) {
-      let next: RunRecord | undefined;
-      for (const id of pending) {
-        const candidate = store.get(id);
-        if (!candidate || candidate.status !== 'queued') {
-          pending.delete(id);
-          continue;
-        }
-        if (!next || compareRunOrder(candidate, next) < 0) next = candidate;
+    while (started && !closing && running.size < concurrency) {
+      const id = pending.first();
+      if (id === undefined) return;
+      const next = store.get(id);
+      if (!next || next.status !== 'queued') {
+        pending.remove(id);
+        continue;
       }
-      if (!next) return;
       launch(next);
     }
   }
 
   function launch(record: RunRecord): void {
-    pending.delete(record.id);
+    pending.remove(record.id);
     record.status = 'running';
     record.startedAt = Date.now();
     store.put(record);
@@ -217,9 +219,7 @@ export function createLocalQueue(options: LocalQueueOptions): RunQueue {
     const data = parsed.data;
     if (data.id !== undefined && store.get(data.id)) throw new SwitchyardError('invalid_input', `run id ${data.id} is already in use`, { id: data.id });
     let priority = data.priority;
-    if (data.front) {
-      for (const record of store.records()) if (record.status === 'queued') priority = Math.max(priority, record.priority + 1);
-    }
+    if (data.front) priority = Math.max(priority, (pending.highestPriority() ?? -Infinity) + 1);
     const record: RunRecord = {
       id: data.id ?? randomUUID(),
       number: store.takeNumber(),
@@ -240,6 +240,7 @@ export function createLocalQueue(options: LocalQueueOptions): RunQueue {
       errors: [],
       timings: {},
     };
+    freezeFixedParts(record);
     store.put(record);
     try {
       await store.commit();
@@ -249,7 +250,7 @@ export function createLocalQueue(options: LocalQueueOptions): RunQueue {
       throw error;
     }
     // Cancelled while its write was in flight: it stays in history as cancelled.
-    if (record.status === 'queued') pending.add(record.id);
+    if (record.status === 'queued') pending.add(record);
     listeners.emit('queued', copy(record));
     schedulePump();
     return copy(record);
@@ -314,9 +315,7 @@ export function createLocalQueue(options: LocalQueueOptions): RunQueue {
     },
 
     async counts() {
-      let queued = 0;
-      for (const record of store.records()) if (record.status === 'queued') queued += 1;
-      return { queued, running: running.size, finished: store.finishedCount() };
+      return { queued: pending.size, running: running.size, finished: store.finishedCount() };
     },
 
     async cancel(id) {
@@ -327,7 +326,7 @@ export function createLocalQueue(options: LocalQueueOptions): RunQueue {
       }
       if (record.status !== 'queued') return 'already_finished';
       if (storeClosed) throw new SwitchyardError('not_available', 'the queue is closed', {});
-      pending.delete(id);
+      pending.remove(id);
       record.status = 'cancelled';
       record.finishedAt = Date.now();
       const dropped = store.put(record);
@@ -371,11 +370,7 @@ export function createLocalQueue(options: LocalQueueOptions): RunQueue {
     deleteHistory: removeFromHistory,
 
     async position(id) {
-      const record = store.get(id);
-      if (!record || record.status !== 'queued') return undefined;
-      let ahead = 0;
-      for (const other of store.records()) if (other.status === 'queued' && compareRunOrder(other, record) < 0) ahead += 1;
-      return ahead;
+      return pending.position(id);
     },
 
     on: listeners.on,
@@ -414,6 +409,41 @@ export function createLocalQueue(options: LocalQueueOptions): RunQueue {
       return closed;
     },
   };
+}
+
+/**
+ * A record for a caller or a listener: what changes as the run goes (status, progress, outputs,
+ * errors) is copied, so changing the copy changes nothing in the queue; the parts fixed at
+ * submission (workflow, saved workflow, params, extra, targets) are frozen and shared — a deep
+ * clone of the workflow for every event was the biggest cost of a submission.
+ */
+function copy(record: RunRecord): RunRecord {
+  return {
+    ...record,
+    executed: [...record.executed],
+    cached: [...record.cached],
+    skipped: [...record.skipped],
+    outputs: isEmpty(record.outputs) ? {} : structuredClone(record.outputs),
+    errors: record.errors.length === 0 ? [] : structuredClone(record.errors),
+    timings: { ...record.timings },
+  };
+}
+
+function isEmpty(value: object): boolean {
+  for (const _ in value) return false;
+  return true;
+}
+
+/** Deep-freezes what never changes after submission, so copies can share it (see `copy`). */
+function freezeFixedParts(record: RunRecord): void {
+  for (const part of [record.workflow, record.saved, record.params, record.extra, record.targets]) deepFreeze(part);
+}
+
+function deepFreeze(value: unknown): void {
+  // Typed arrays cannot be frozen (and JSON never holds them); frozen values are done already.
+  if (value === null || typeof value !== 'object' || Object.isFrozen(value) || ArrayBuffer.isView(value)) return;
+  Object.freeze(value);
+  for (const inner of Object.values(value)) deepFreeze(inner);
 }
 
 function addOnce(list: string[], item: string): boolean {

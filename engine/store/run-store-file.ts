@@ -1,16 +1,20 @@
 /**
- * Reading one of the run store's files at open: its shape (`{version, nextNumber, runs}`), and
- * what to do when it is not that — a truncated or corrupt file is moved aside as
+ * Reading one of the run store's snapshot files at open: its shape (`{version, nextNumber,
+ * runs}`), and what to do when it is not that — a truncated or corrupt file is moved aside as
  * `<name>.corrupt-<timestamp>` with the records that still read kept, so a damaged file never
  * stops the server and never silently disappears.
+ *
+ * Version 2 snapshots come with journal files (run-journal.ts) that hold the changes since; a
+ * version 1 file (no journal) still reads. An older Switchyard refuses version 2 instead of
+ * ignoring the journal and losing what it holds.
  */
-import { access, rename } from 'node:fs/promises';
+import { access, copyFile, rename } from 'node:fs/promises';
 import { z } from 'zod';
 import { SwitchyardError } from '../errors.js';
 import { RunRecordSchema, type RunRecord } from '../queue/types.js';
 import type { DurableTextFile } from './durable-text-file.js';
 
-export const STORE_FILE_VERSION = 1;
+export const STORE_FILE_VERSION = 2;
 
 /** A file as written: records in no particular order (the queue sorts). */
 export interface RunStoreFileData {
@@ -21,7 +25,8 @@ export interface RunStoreFileData {
 }
 
 const FileHeadSchema = z.object({
-  version: z.literal(STORE_FILE_VERSION),
+  /** 1: before the journal; 2: with it. */
+  version: z.union([z.literal(1), z.literal(STORE_FILE_VERSION)]),
   nextNumber: z.number().int().nonnegative(),
   runs: z.array(z.unknown()),
 });
@@ -85,11 +90,26 @@ export async function loadStoreFile(file: DurableTextFile): Promise<LoadedStoreF
 }
 
 async function moveAside(path: string, reason: string, salvaged: number): Promise<CorruptFile> {
-  const stamp = new Date().toISOString().replace(/[:.]/g, '-');
-  let movedTo = `${path}.corrupt-${stamp}`;
-  for (let n = 1; await exists(movedTo); n++) movedTo = `${path}.corrupt-${stamp}-${n}`;
+  const movedTo = await asideName(path);
   await rename(path, movedTo);
   return { file: path, movedTo, reason, salvaged };
+}
+
+/**
+ * Keeps a copy of a damaged journal beside it (the original is still replayed, then removed by
+ * the compaction that follows, so the copy is what remains of its bytes).
+ */
+export async function copyAside(path: string, reason: string, salvaged: number): Promise<CorruptFile> {
+  const movedTo = await asideName(path);
+  await copyFile(path, movedTo);
+  return { file: path, movedTo, reason, salvaged };
+}
+
+async function asideName(path: string): Promise<string> {
+  const stamp = new Date().toISOString().replace(/[:.]/g, '-');
+  let name = `${path}.corrupt-${stamp}`;
+  for (let n = 1; await exists(name); n++) name = `${path}.corrupt-${stamp}-${n}`;
+  return name;
 }
 
 async function exists(path: string): Promise<boolean> {

@@ -41,7 +41,7 @@ export interface QueueSetup {
   lines: Record<string, unknown>[];
 }
 
-export interface QueueSetupOptions extends Partial<Pick<RunStoreOptions, 'historyCap' | 'lazyFlushMs'>>, Partial<Pick<LocalQueueOptions, 'concurrency' | 'closeTimeoutMs' | 'closeGraceMs'>> {}
+export interface QueueSetupOptions extends Partial<Pick<RunStoreOptions, 'historyCap' | 'lazyFlushMs' | 'fsync' | 'compactBytes'>>, Partial<Pick<LocalQueueOptions, 'concurrency' | 'closeTimeoutMs' | 'closeGraceMs'>> {}
 
 /** Opens the store in `dataDir` and a queue over the real executor (not started). */
 export async function openQueue(dataDir: string, options: QueueSetupOptions = {}): Promise<QueueSetup> {
@@ -50,7 +50,7 @@ export async function openQueue(dataDir: string, options: QueueSetupOptions = {}
   registry.addAll(queueNodeTypes, 'queue-test');
   const folders: Folders = { input: join(dataDir, 'input'), output: join(dataDir, 'output'), temp: join(dataDir, 'temp'), models: join(dataDir, 'models') };
   const executor = createExecutor({ registry, cache: new OutputCache({ maxBytes: 1024 * 1024 }), folders, log });
-  const store = await openRunStore({ dataDir, log, historyCap: options.historyCap, lazyFlushMs: options.lazyFlushMs });
+  const store = await openRunStore({ dataDir, log, historyCap: options.historyCap, lazyFlushMs: options.lazyFlushMs, fsync: options.fsync, compactBytes: options.compactBytes });
   const queue = createLocalQueue({
     store,
     execute: executeWithExecutor(executor),

@@ -3,12 +3,12 @@
  * reopening; runs that were executing come back `interrupted` with the nodes that finished;
  * a truncated, corrupt or partly damaged file is moved aside (never crashes the open, never
  * silently lost) and what still reads is kept; a file from a newer version is left alone;
- * history is capped; a burst of commits shares writes; submitting never rewrites history;
- * numbers never repeat.
+ * history is capped; a burst of commits shares writes; submitting rewrites no snapshot;
+ * numbers never repeat. (The journal itself: run-journal.test.ts.)
  */
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtemp, mkdir, readFile, readdir, rm, stat, writeFile } from 'node:fs/promises';
+import { cp, mkdtemp, mkdir, readFile, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
@@ -63,6 +63,13 @@ function record(id: string, number: number, status: RunStatus, extra: Partial<Ru
   };
 }
 
+/** What a process started now would find if this one were killed at this moment: a copy of the store folder, opened. */
+async function openCrashCopy(dir: string): Promise<RunStore> {
+  const copy = await dataDir();
+  await cp(join(dir, 'store'), join(copy, 'store'), { recursive: true });
+  return open(copy);
+}
+
 async function writeStoreFile(dir: string, content: string, path = storeFile(dir)): Promise<void> {
   await mkdir(join(dir, 'store'), { recursive: true });
   await writeFile(path, content);
@@ -98,9 +105,10 @@ test('a burst of commits shares a few writes, and every one is on disk when it r
   }));
   const writes = store.writeCount - before;
   assert.ok(writes >= 1 && writes <= 3, `300 commits took ${writes} writes`);
-  const onDisk = JSON.parse(await readFile(storeFile(dir), 'utf8')) as { runs: RunRecord[]; nextNumber: number };
-  assert.equal(onDisk.runs.length, 300);
-  assert.equal(onDisk.nextNumber, 300);
+  const onDisk = await openCrashCopy(dir);
+  assert.equal([...onDisk.records()].length, 300);
+  assert.equal(onDisk.takeNumber(), 300);
+  await onDisk.close();
   await store.close();
 });
 
@@ -243,25 +251,30 @@ test('numbers are never reused, even after the records holding them are deleted'
   await reopened.close();
 });
 
-test('submitting rewrites only the queue file, never the history', async () => {
+test('submitting appends to the journal and rewrites no snapshot; compaction moves ended runs into history', async () => {
   const dir = await dataDir();
   const store = await open(dir);
   for (let i = 0; i < 20; i++) store.put(record(`h${i}`, store.takeNumber(), 'success'));
   await store.commit();
-  const before = await stat(historyFile(dir));
-  const historyText = await readFile(historyFile(dir), 'utf8');
+  await store.compact();
+  const snapshots = [storeFile(dir), historyFile(dir)];
+  const before = await Promise.all(snapshots.map(async (path) => ({ ino: (await stat(path)).ino, text: await readFile(path, 'utf8') })));
   store.put(record('new', store.takeNumber(), 'queued'));
   await store.commit();
-  const after = await stat(historyFile(dir));
-  assert.equal(after.ino, before.ino, 'history.json was not replaced');
-  assert.equal(await readFile(historyFile(dir), 'utf8'), historyText);
-  assert.ok((JSON.parse(await readFile(storeFile(dir), 'utf8')) as { runs: RunRecord[] }).runs.some((r) => r.id === 'new'));
-  // Ending a run moves it: into history, out of the queue file.
+  for (const [index, path] of snapshots.entries()) {
+    assert.equal((await stat(path)).ino, before[index]!.ino, `${path} was not replaced`);
+    assert.equal(await readFile(path, 'utf8'), before[index]!.text);
+  }
+  const crashed = await openCrashCopy(dir);
+  assert.equal(crashed.get('new')?.status, 'queued');
+  await crashed.close();
+  // Ending a run moves it at the next compaction: into history, out of the queue snapshot.
   const run = store.get('new')!;
   run.status = 'success';
   run.finishedAt = 99_999;
   store.put(run);
   await store.commit();
+  await store.compact();
   assert.deepEqual((JSON.parse(await readFile(storeFile(dir), 'utf8')) as { runs: RunRecord[] }).runs, []);
   assert.ok((JSON.parse(await readFile(historyFile(dir), 'utf8')) as { runs: RunRecord[] }).runs.some((r) => r.id === 'new'));
   await store.close();

@@ -38,4 +38,6 @@ VOLUME ["/data"]
 EXPOSE 8188
 ENV SWITCHYARD_BUILD_PROJECT=tsconfig.build.json
 ENTRYPOINT ["/bin/sh", "-c", "node scripts/setup.mjs --quiet && exec node bin/switchyard.js \"$@\"", "switchyard"]
-CMD ["run", "workflows/basics/image-chain.json"]
+# Serves on all interfaces of the container: pass SWITCHYARD_TOKEN (clients send it as a bearer
+# token), or SWITCHYARD_AUTH=off to run without one on a trusted network.
+CMD ["serve", "--host", "0.0.0.0"]

@@ -10,7 +10,7 @@ import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, 
 import { builtinModules } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join, dirname, relative } from 'node:path';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { repoRoot } from './helpers/repo.js';
 
 interface CopyStep { from?: string; sources: string[]; dest: string }
@@ -80,7 +80,7 @@ test('the Dockerfile is multi-stage, installs ffmpeg and runs as a non-root user
   assert.match(dockerfile, /ONNXRUNTIME_NODE_INSTALL=skip/, "onnxruntime-node's CUDA download is skipped");
 });
 
-test('the image tree built from the Dockerfile runs the app: every file it loads was copied', () => {
+test('the image tree built from the Dockerfile runs the app: every file it loads was copied', async () => {
   const build = stages.find((s) => s.name === 'build')!;
   const runtime = stages.at(-1)!;
   // Build stage: its COPY steps from the context, then the compile it runs.
@@ -146,10 +146,36 @@ test('the image tree built from the Dockerfile runs the app: every file it loads
   assert.equal(readFileSync(join(imageRoot, 'dist', '.build-stamp'), 'utf8'), stamp, 'the entry point did not rebuild inside the image');
   const types = (JSON.parse(nodes.stdout) as { type: string }[]).map((d) => d.type);
   assert.ok(types.includes('image.save') && types.includes('core.int'), 'built-in packs load in the image');
-  const run = launch([...cmdArgs, '--json']);
+  const run = launch(['run', 'workflows/basics/image-chain.json', '--json']);
   assert.equal(run.status, 0, `${run.stdout}\n${run.stderr}`);
   const report = JSON.parse(run.stdout) as { status: string; outputs: Record<string, { images?: string[] }> };
   assert.equal(report.status, 'success');
   const images = Object.values(report.outputs).flatMap((o) => o.images ?? []);
-  assert.ok(images.length > 0 && images.every((p) => existsSync(p) && p.startsWith(data)), 'the default command wrote its image into the data folder');
+  assert.ok(images.length > 0 && images.every((p) => existsSync(p) && p.startsWith(data)), 'the example workflow wrote its image into the data folder');
+
+  // The default command serves on all interfaces, so it insists on a token…
+  assert.deepEqual(cmdArgs.slice(0, 1), ['serve']);
+  const noToken = spawnSync(entrypoint[0]!, [...entrypoint.slice(1), ...cmdArgs], { cwd: imageRoot, encoding: 'utf8', env: { ...env, SWITCHYARD_PORT: '0', SWITCHYARD_TOKEN: '' } });
+  assert.equal(noToken.status, 2);
+  assert.match(noToken.stderr, /without an API token/);
+  // …and with one it answers authenticated requests.
+  const token = 'docker-test-token';
+  const child = spawn(entrypoint[0]!, [...entrypoint.slice(1), ...cmdArgs], { cwd: imageRoot, env: { ...env, SWITCHYARD_PORT: '0', SWITCHYARD_TOKEN: token } });
+  try {
+    const url = await new Promise<string>((resolve, reject) => {
+      let out = '';
+      child.stdout.on('data', (chunk) => {
+        out += String(chunk);
+        const match = /serving on (http:\/\/\S+)/.exec(out);
+        if (match) resolve(match[1]!.replace('0.0.0.0', '127.0.0.1'));
+      });
+      child.once('exit', (code) => reject(new Error(`serve exited with ${code}`)));
+    });
+    assert.equal((await fetch(`${url}/api/packs`)).status, 401);
+    assert.equal((await fetch(`${url}/api/packs`, { headers: { authorization: `Bearer ${token}` } })).status, 200);
+  } finally {
+    const exited = new Promise((resolve) => child.once('exit', resolve));
+    child.kill('SIGTERM');
+    await exited;
+  }
 });

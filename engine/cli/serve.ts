@@ -4,7 +4,7 @@
  * exits at once). A port in use or an unusable data folder exits 2 with a one-line reason.
  */
 import { toSwitchyardError } from '../errors.js';
-import { createLogger, parseLogLevel } from '../log/logger.js';
+import { createServerLogger, parseLogLevel } from '../log/logger.js';
 import { resolveServerConfig, type ServerConfigInput } from '../server/config.js';
 import { startServer } from '../server/server.js';
 import { ENGINE_VERSION } from '../version.js';
@@ -36,11 +36,12 @@ export async function serveCommand(flags: ServeFlags, io: ServeIo): Promise<numb
   if (flags.data !== undefined) cli.dataDir = flags.data;
   if (flags.token !== undefined) cli.token = flags.token;
   if (flags.noAuth) cli.auth = 'off';
-  const log = createLogger({ level: parseLogLevel(process.env.SWITCHYARD_LOG_LEVEL, 'info') });
+  // Lines go to stderr and into the buffer behind GET /api/logs.
+  const { log, buffer: logBuffer } = createServerLogger({ level: parseLogLevel(process.env.SWITCHYARD_LOG_LEVEL, 'info') });
   let server;
   try {
     const config = resolveServerConfig(cli);
-    server = await startServer({ config, log });
+    server = await startServer({ config, log, logBuffer });
   } catch (error) {
     const failure = toSwitchyardError(error);
     io.stderr(`switchyard serve: ${failure.message}\n`);

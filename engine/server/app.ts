@@ -10,10 +10,26 @@ import { checkOrigin } from './security/origin.js';
 import { requireToken } from './security/auth.js';
 import { errorHandler, notFoundHandler } from './http/errors.js';
 import { nodesRoutes } from './api/nodes.js';
+import { opsRoutes } from './ops/routes.js';
+import { httpMetrics } from './ops/http-metrics.js';
+import { runsRoutes } from './api/runs.js';
+import { workflowsRoutes } from './api/workflows.js';
+import { filesRoutes, parsesItsOwnBody } from './api/files.js';
+import { comfyFilesRoutes } from './comfy/files.js';
+import { comfyRoutes } from './comfy/routes.js';
+import { legacyRoutes } from './legacy/routes.js';
 
 /** Every route group, in the order they are mounted. */
 const routeGroups: ((ctx: ServerContext) => Router)[] = [
   nodesRoutes,
+  opsRoutes,
+  // Before runsRoutes: both answer POST /api/interrupt (ComfyUI's body {prompt_id}, ours {id}).
+  comfyRoutes,
+  runsRoutes,
+  workflowsRoutes,
+  filesRoutes,
+  comfyFilesRoutes,
+  legacyRoutes,
 ];
 
 export function createApp(ctx: ServerContext): Express {
@@ -29,9 +45,13 @@ export function createApp(ctx: ServerContext): Express {
     res.setHeader('Referrer-Policy', 'no-referrer');
     next();
   });
+  // First, so every answer is counted (refusals by origin or token included).
+  app.use(httpMetrics(ctx.metrics));
   app.use(checkOrigin(ctx.config.allowedOrigins));
   if (authRequired(ctx.config)) app.use(requireToken(ctx.config.token!));
-  app.use(express.json({ limit: ctx.config.jsonLimitBytes, strict: false, type: ['application/json', 'application/*+json'] }));
+  const jsonBody = express.json({ limit: ctx.config.jsonLimitBytes, strict: false, type: ['application/json', 'application/*+json'] });
+  // Upload routes parse their own (larger, base64-sized) JSON bodies: see api/files.ts.
+  app.use((req, res, next) => (parsesItsOwnBody(req.path) ? next() : jsonBody(req, res, next)));
   for (const group of routeGroups) app.use(group(ctx));
   app.use(notFoundHandler);
   app.use(errorHandler(ctx.log));

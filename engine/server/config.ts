@@ -31,8 +31,14 @@ export const ServerConfigSchema = z.object({
   queueConcurrency: z.number().int().positive().default(1),
   /** Finished runs kept in history. */
   historyCap: z.number().int().positive().default(1000),
+  /** When a submission is acknowledged: once written (`interval`: survives a killed process; fsync within 100 ms), once fsynced (`always`: survives a power loss), or never fsync (`never`). */
+  storeFsync: z.enum(['always', 'interval', 'never']).default('interval'),
   /** At shutdown, how long a running run may go on before it is interrupted and persisted. */
   shutdownTimeoutMs: z.number().int().nonnegative().default(10_000),
+  /** How long a legacy route (`POST /api/generate/...`) waits for its run before answering 504 with the run id. */
+  legacyWaitMs: z.number().int().positive().default(600_000),
+  /** A remote ComfyUI server to probe in `GET /api/comfyui/status` (http or https URL). */
+  comfyuiUrl: z.url({ protocol: /^https?$/, error: 'the ComfyUI URL must be an http:// or https:// URL' }).optional(),
 });
 export type ServerConfig = z.infer<typeof ServerConfigSchema>;
 export type ServerConfigInput = z.input<typeof ServerConfigSchema>;
@@ -67,6 +73,11 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): Partial<Ser
   if (concurrency !== undefined) fromEnv.queueConcurrency = concurrency;
   const cap = numberFromEnv(env, 'SWITCHYARD_HISTORY_CAP');
   if (cap !== undefined) fromEnv.historyCap = cap;
+  // Checked by the schema, which names the allowed values.
+  if (env.SWITCHYARD_STORE_FSYNC) fromEnv.storeFsync = env.SWITCHYARD_STORE_FSYNC as ServerConfigInput['storeFsync'];
+  const legacyWait = numberFromEnv(env, 'SWITCHYARD_LEGACY_WAIT_MS');
+  if (legacyWait !== undefined) fromEnv.legacyWaitMs = legacyWait;
+  if (env.SWITCHYARD_COMFYUI_URL) fromEnv.comfyuiUrl = env.SWITCHYARD_COMFYUI_URL;
   return fromEnv;
 }
 

@@ -9,6 +9,12 @@ import type { Logger } from '../nodes/context.js';
 import type { ServerConfig } from './config.js';
 import type { RateLimiter } from './security/rate-limit.js';
 import type { CachedDocument } from './http/cached-document.js';
+import type { LogBuffer } from '../log/log-buffer.js';
+import type { StoreRecovery } from '../store/run-store.js';
+import type { SettingsState } from './ops/settings.js';
+import type { ServerMetrics } from './ops/metrics.js';
+import type { LiveHub } from './live/hub.js';
+import type { WorkflowStore } from '../store/workflow-store.js';
 
 export interface ServerContext {
   readonly config: ServerConfig;
@@ -20,6 +26,18 @@ export interface ServerContext {
   readonly submitLimiter: RateLimiter;
   /** Node descriptions as served by `GET /api/nodes` (rebuilt when combo options may have changed). */
   readonly nodesDocument: CachedDocument;
+  /** Broadcasts to every live client (socket.io and other transports): log lines, model events. */
+  readonly live: LiveHub;
+  /** Saved workflows and the shipped examples. */
+  readonly workflows: WorkflowStore;
+  /** Recent log lines of the server's logger (`GET /api/logs`); `onLine` follows new ones. */
+  readonly logs: LogBuffer;
+  /** The operator's settings (`GET/PUT /api/settings`), persisted in the data folder. */
+  readonly settings: SettingsState;
+  /** Counters, gauges and histograms (`GET /api/metrics`, `GET /metrics`); the model manager reports through `metrics.models`. */
+  readonly metrics: ServerMetrics;
+  /** What opening the run store found (interrupted runs, corrupt files), for `GET /api/health`. */
+  readonly storeRecovery: StoreRecovery;
   /** True once shutdown began: new submissions are refused with 503. */
   closing: boolean;
 }

@@ -18,6 +18,14 @@ import type { ServerContext } from './context.js';
 import { createApp } from './app.js';
 import { createRateLimiter } from './security/rate-limit.js';
 import { cachedDocument } from './http/cached-document.js';
+import { createLogBuffer, type LogBuffer } from '../log/log-buffer.js';
+import { prepareSettings } from './ops/settings.js';
+import { createServerMetrics } from './ops/metrics.js';
+import { forwardLogLines } from './ops/logs.js';
+import { createLiveHub } from './live/hub.js';
+import { attachSocketIo } from './live/socketio.js';
+import { attachComfyWs } from './live/comfy-ws.js';
+import { createWorkflowStore } from '../store/workflow-store.js';
 
 /** Something bound to the HTTP server besides express (a socket server); closed at shutdown. */
 export interface Attachment {
@@ -25,13 +33,18 @@ export interface Attachment {
 }
 
 /** Socket servers to attach, each given the context and the HTTP server. */
-const attachments: ((ctx: ServerContext, server: Server) => Attachment)[] = [];
+const attachments: ((ctx: ServerContext, server: Server) => Attachment)[] = [
+  attachSocketIo,
+  attachComfyWs,
+];
 
 export interface StartServerOptions {
   config: ServerConfig;
   log: Logger;
   /** Engine options besides the data folder and logger (tests pass extra packs here). */
   engine?: Partial<Omit<EngineOptions, 'dataDir' | 'log'>>;
+  /** The buffer `log` writes into (createServerLogger's); without one, `GET /api/logs` says nothing is captured. */
+  logBuffer?: LogBuffer;
 }
 
 export interface RunningServer {
@@ -70,12 +83,17 @@ function urlHost(host: string): string {
 }
 
 export async function startServer(options: StartServerOptions): Promise<RunningServer> {
-  const { config, log } = options;
-  const engine = await createEngine({ ...options.engine, dataDir: config.dataDir, log });
-  const store = await openRunStore({ dataDir: engine.folders.root, log, historyCap: config.historyCap });
+  const { log } = options;
+  const logs = options.logBuffer ?? createLogBuffer();
+  // The operator's stored settings lie over the configuration (see ops/settings.ts).
+  const settings = await prepareSettings({ config: options.config, log, logs, engineCacheBytes: options.engine?.cacheBytes });
+  const { config } = settings;
+  const engine = await createEngine({ ...options.engine, ...settings.engine, dataDir: config.dataDir, log });
+  const store = await openRunStore({ dataDir: engine.folders.root, log, historyCap: config.historyCap, fsync: config.storeFsync });
   if (store.recovery.interrupted.length > 0) log.warn({ runs: store.recovery.interrupted }, 'runs that were executing when the server stopped are marked interrupted');
   for (const corrupt of store.recovery.corrupt) log.error({ corrupt }, 'a store file was unreadable and was moved aside');
   const queue = createLocalQueue({ store, execute: executeWithExecutor(engine.executor), log, concurrency: config.queueConcurrency, closeTimeoutMs: config.shutdownTimeoutMs });
+  const metrics = createServerMetrics({ queue, cacheStats: () => engine.cache.stats(), startedAt: Date.now(), log });
   const ctx: ServerContext = {
     config,
     engine,
@@ -83,9 +101,16 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     log,
     startedAt: Date.now(),
     submitLimiter: createRateLimiter(config.submitRatePerSecond, config.submitBurst),
-    nodesDocument: cachedDocument(() => describeNodes(engine.registry, { folders: engine.folders }, log)),
+    nodesDocument: cachedDocument(() => describeNodes(engine.registry, { folders: engine.folders }, log), 2000, (error) => log.error({ err: error }, 'rebuilding the node descriptions failed; serving the previous ones')),
+    live: createLiveHub(log),
+    workflows: createWorkflowStore({ dataDir: engine.folders.root, log }),
+    logs,
+    settings: settings.state,
+    metrics,
+    storeRecovery: store.recovery,
     closing: false,
   };
+  const stopForwardingLogs = forwardLogLines(ctx);
   const app = createApp(ctx);
   const http = createServer(app);
   http.keepAliveTimeout = 65_000;
@@ -102,6 +127,8 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
   } catch (error) {
     await Promise.allSettled(attached.map((a) => a.close()));
     await queue.close({ timeoutMs: 0 });
+    metrics.dispose();
+    stopForwardingLogs();
     throw error;
   }
   await queue.start();
@@ -116,6 +143,8 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
       http.closeIdleConnections();
       // Running work finishes (or is interrupted after the timeout) and everything is persisted.
       await queue.close({ timeoutMs: config.shutdownTimeoutMs });
+      metrics.dispose();
+      stopForwardingLogs();
       await Promise.allSettled(attached.map((a) => a.close()));
       for (const socket of sockets) socket.destroy();
       await stopped;

@@ -1,13 +1,18 @@
 /**
  * A JSON document that is expensive to build and read often (`/api/nodes`, `/object_info`):
- * built at most once per `maxAgeMs` (or after `invalidate()`), shared by concurrent callers,
+ * rebuilt in the background at most once per `maxAgeMs` (at once after `invalidate()`), shared by concurrent callers,
  * kept as bytes with a strong ETag and pre-compressed gzip/brotli variants. `send` answers
  * 304 to a matching If-None-Match and picks the best encoding the client accepts, so a repeat
  * call costs a header comparison, not a rebuild and a compression.
  */
 import { createHash } from 'node:crypto';
-import { brotliCompressSync, constants as zlib, gzipSync } from 'node:zlib';
+import { promisify } from 'node:util';
+import { brotliCompress, constants as zlib, gzip } from 'node:zlib';
 import type { Request, Response } from 'express';
+
+// Compression runs on libuv's thread pool, so a rebuild never blocks requests being answered.
+const gzipAsync = promisify(gzip);
+const brotliAsync = promisify(brotliCompress);
 
 interface Built {
   etag: string;
@@ -25,7 +30,8 @@ export interface CachedDocument {
   value(): Promise<unknown>;
 }
 
-export function cachedDocument(build: () => Promise<unknown>, maxAgeMs = 1000): CachedDocument {
+/** `onError` hears failed background rebuilds (the previous bytes keep being served meanwhile). */
+export function cachedDocument(build: () => Promise<unknown>, maxAgeMs = 2000, onError?: (error: unknown) => void): CachedDocument {
   let current: Built | undefined;
   let currentValue: unknown;
   let building: Promise<Built> | undefined;
@@ -42,7 +48,7 @@ export function cachedDocument(build: () => Promise<unknown>, maxAgeMs = 1000): 
         // Unchanged content keeps its compressed variants (compression dominates the cost).
         const built: Built = current && current.etag === etag
           ? { ...current, builtAt: Date.now() }
-          : { etag, identity, gzip: gzipSync(identity, { level: 6 }), br: brotliCompressSync(identity, { params: { [zlib.BROTLI_PARAM_QUALITY]: 5 } }), builtAt: Date.now() };
+          : { etag, identity, gzip: await gzipAsync(identity, { level: 6 }), br: await brotliAsync(identity, { params: { [zlib.BROTLI_PARAM_QUALITY]: 5 } }), builtAt: Date.now() };
         if (generation === started) {
           current = built;
           currentValue = value;
@@ -55,9 +61,12 @@ export function cachedDocument(build: () => Promise<unknown>, maxAgeMs = 1000): 
     return building;
   };
 
+  // Stale-while-revalidate: once built, callers get the current bytes at once while a rebuild
+  // runs in the background; only the very first call (or one after invalidate()) waits.
   const fresh = async (): Promise<Built> => {
-    if (current && Date.now() - current.builtAt < maxAgeMs) return current;
-    return rebuild();
+    if (current === undefined) return rebuild();
+    if (Date.now() - current.builtAt >= maxAgeMs) void rebuild().catch((error: unknown) => onError?.(error));
+    return current;
   };
 
   return {

@@ -14,13 +14,21 @@ interface Bucket {
 export interface RateLimiter {
   /** Takes one token for `key`; answers the seconds to wait when none is left, else 0. */
   take(key: string, now?: number): number;
+  /** Changes the rate and burst from now on (the operator's settings apply them live); buckets are kept. */
+  reconfigure(ratePerSecond: number, burst: number): void;
 }
 
 export function createRateLimiter(ratePerSecond: number, burst: number): RateLimiter {
   const buckets = new Map<string, Bucket>();
   let lastSweep = 0;
-  const idleMs = ratePerSecond > 0 ? Math.max(60_000, (burst / ratePerSecond) * 1000) : 60_000;
+  const idleFor = () => (ratePerSecond > 0 ? Math.max(60_000, (burst / ratePerSecond) * 1000) : 60_000);
+  let idleMs = idleFor();
   return {
+    reconfigure(nextRate, nextBurst) {
+      ratePerSecond = nextRate;
+      burst = nextBurst;
+      idleMs = idleFor();
+    },
     take(key, now = Date.now()) {
       if (ratePerSecond <= 0) return 0;
       if (now - lastSweep > idleMs) {

@@ -1,0 +1,74 @@
+/**
+ * `GET /api/health`: is the server well, and on what. `status` is `degraded` (still HTTP 200:
+ * the server serves) when something needs the operator's attention — a pack failed to load, a
+ * store file was corrupt at start and moved aside, onnxruntime did not load — and `problems`
+ * says what, in words. The rest: version, uptime, Node, platform, pid, onnxruntime's execution
+ * providers, CPU, GPUs, memory, queue counts, cache stats, pack counts.
+ */
+import { z } from 'zod';
+import { ENGINE_VERSION } from '../../version.js';
+import type { ServerContext } from '../context.js';
+import { CpuInfoSchema, GpuInfoSchema, MemoryInfoSchema, OnnxRuntimeInfoSchema, availableProviders, cpuInfo, gpuInfo, memoryInfo, onnxRuntimeInfo } from './system-info.js';
+
+export const HealthReportSchema = z.object({
+  status: z.enum(['ok', 'degraded']),
+  /** Why the status is degraded; empty when ok. */
+  problems: z.array(z.string()),
+  version: z.string(),
+  /** ISO time the server started. */
+  startedAt: z.string(),
+  uptimeSeconds: z.number(),
+  node: z.string(),
+  platform: z.string(),
+  arch: z.string(),
+  pid: z.number(),
+  /** True once shutdown began. */
+  closing: z.boolean(),
+  onnxruntime: OnnxRuntimeInfoSchema,
+  cpu: CpuInfoSchema,
+  gpu: GpuInfoSchema,
+  memory: MemoryInfoSchema,
+  queue: z.object({ queued: z.number(), running: z.number(), finished: z.number() }),
+  cache: z.object({ hits: z.number(), misses: z.number(), evictions: z.number(), entries: z.number(), bytes: z.number(), maxBytes: z.number() }),
+  packs: z.object({ loaded: z.number(), failed: z.number() }),
+  store: z.object({
+    /** Runs found executing at start and marked interrupted. */
+    interruptedAtStart: z.number(),
+    /** Store files found unreadable at start and moved aside. */
+    corruptFiles: z.number(),
+  }),
+  logs: z.object({ capturing: z.boolean(), lines: z.number(), capacity: z.number() }),
+});
+export type HealthReport = z.infer<typeof HealthReportSchema>;
+
+export async function healthReport(ctx: ServerContext): Promise<HealthReport> {
+  const [ort, gpu, queue] = await Promise.all([onnxRuntimeInfo(), gpuInfo(), ctx.queue.counts()]);
+  const onnxruntime = { ...ort, available: availableProviders(ort, gpu) };
+  const problems: string[] = [];
+  const failedPacks = ctx.engine.packs.failed;
+  if (failedPacks.length > 0) problems.push(`${failedPacks.length} node pack(s) failed to load: ${failedPacks.map((p) => p.name ?? p.path).join(', ')} (see GET /api/packs)`);
+  const corrupt = ctx.storeRecovery.corrupt.length + (ctx.settings.store.recovery.corrupt ? 1 : 0);
+  if (corrupt > 0) problems.push(`${corrupt} store file(s) were unreadable at start and were moved aside (see the log)`);
+  if (!onnxruntime.loaded) problems.push(`onnxruntime did not load, so no model can run: ${onnxruntime.error ?? 'unknown reason'}`);
+  return {
+    status: problems.length === 0 ? 'ok' : 'degraded',
+    problems,
+    version: ENGINE_VERSION,
+    startedAt: new Date(ctx.startedAt).toISOString(),
+    uptimeSeconds: (Date.now() - ctx.startedAt) / 1000,
+    node: process.version,
+    platform: process.platform,
+    arch: process.arch,
+    pid: process.pid,
+    closing: ctx.closing,
+    onnxruntime,
+    cpu: cpuInfo(),
+    gpu,
+    memory: memoryInfo(),
+    queue,
+    cache: ctx.engine.cache.stats(),
+    packs: { loaded: ctx.engine.packs.loaded.length, failed: failedPacks.length },
+    store: { interruptedAtStart: ctx.storeRecovery.interrupted.length, corruptFiles: corrupt },
+    logs: { capturing: ctx.logs.capturing, lines: ctx.logs.size, capacity: ctx.logs.capacity },
+  };
+}

@@ -1,0 +1,121 @@
+/**
+ * `GET /api/models` before the model manager exists: the honest answer lists what is on disk in
+ * the data folder's `models/` (each top-level file or folder, with its size), says that none is
+ * loaded and that the manager is not there yet (`manager: 'not_available'`). Unloading answers
+ * 501 `not_available` until the model runtime issue brings the manager. The walk is bounded
+ * (depth and entry count) so a huge or looping folder cannot stall the request.
+ */
+import { readdir, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import { z } from 'zod';
+import { SwitchyardError } from '../../errors.js';
+import type { ServerContext } from '../context.js';
+
+export const MODEL_MANAGER_MISSING = 'the model manager arrives with the model runtime; models on disk are listed, but none can be loaded or unloaded yet';
+
+export const ModelsReportSchema = z.object({
+  /** `not_available` until the model manager exists. */
+  manager: z.enum(['not_available']),
+  message: z.string(),
+  /** Top-level entries of the models folder (hidden ones skipped), by name. */
+  available: z.array(
+    z.object({
+      id: z.string(),
+      kind: z.enum(['file', 'folder']),
+      /** Bytes on disk (a folder: its files, as far as the walk went). */
+      bytes: z.number(),
+      files: z.number(),
+      modifiedAt: z.string(),
+    }),
+  ),
+  loaded: z.array(z.never()),
+  memory: z.object({ loadedBytes: z.number(), budgetBytes: z.number().nullable() }),
+  /** True when the walk stopped early (too deep or too many files): sizes are lower bounds. */
+  truncated: z.boolean(),
+});
+export type ModelsReport = z.infer<typeof ModelsReportSchema>;
+
+const MAX_DEPTH = 8;
+const MAX_ENTRIES = 20_000;
+
+interface Walk {
+  entries: number;
+  truncated: boolean;
+}
+
+async function folderSize(path: string, depth: number, walk: Walk): Promise<{ bytes: number; files: number }> {
+  let bytes = 0;
+  let files = 0;
+  if (depth > MAX_DEPTH) {
+    walk.truncated = true;
+    return { bytes, files };
+  }
+  let names: string[];
+  try {
+    names = await readdir(path);
+  } catch {
+    // Unreadable subfolder: counted as empty, and the answer says sizes are lower bounds.
+    walk.truncated = true;
+    return { bytes, files };
+  }
+  for (const name of names) {
+    if (walk.entries >= MAX_ENTRIES) {
+      walk.truncated = true;
+      break;
+    }
+    walk.entries++;
+    try {
+      const info = await stat(join(path, name));
+      if (info.isDirectory()) {
+        const inner = await folderSize(join(path, name), depth + 1, walk);
+        bytes += inner.bytes;
+        files += inner.files;
+      } else if (info.isFile()) {
+        bytes += info.size;
+        files++;
+      }
+    } catch {
+      walk.truncated = true;
+    }
+  }
+  return { bytes, files };
+}
+
+export async function modelsReport(ctx: Pick<ServerContext, 'engine' | 'settings'>): Promise<ModelsReport> {
+  const folder = ctx.engine.folders.models;
+  const walk: Walk = { entries: 0, truncated: false };
+  let names: string[] = [];
+  try {
+    names = (await readdir(folder)).filter((name) => !name.startsWith('.')).sort();
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw new SwitchyardError('internal', `cannot read the models folder: ${(error as Error).message}`);
+  }
+  const available: ModelsReport['available'] = [];
+  for (const name of names) {
+    // Top-level entries are followed when they are links: models are often linked in from a big disk.
+    const info = await stat(join(folder, name)).catch(() => undefined);
+    if (info === undefined) {
+      walk.truncated = true;
+      continue;
+    }
+    if (info.isDirectory()) {
+      const size = await folderSize(join(folder, name), 1, walk);
+      available.push({ id: name, kind: 'folder', bytes: size.bytes, files: size.files, modifiedAt: info.mtime.toISOString() });
+    } else if (info.isFile()) {
+      available.push({ id: name, kind: 'file', bytes: info.size, files: 1, modifiedAt: info.mtime.toISOString() });
+    }
+  }
+  return {
+    manager: 'not_available',
+    message: MODEL_MANAGER_MISSING,
+    available,
+    loaded: [],
+    memory: { loadedBytes: 0, budgetBytes: ctx.settings.current().modelMemoryBytes },
+    truncated: walk.truncated,
+  };
+}
+
+/** What unload routes answer until the manager exists. */
+export function modelManagerMissing(action: string): SwitchyardError {
+  return new SwitchyardError('not_available', `cannot ${action}: ${MODEL_MANAGER_MISSING}`, { manager: 'not_available' });
+}

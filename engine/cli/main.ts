@@ -1,5 +1,5 @@
 /**
- * The `switchyard` command: `run`, `validate`, `nodes`, `packs`, `schemas` and `serve`.
+ * The `switchyard` command: `run`, `validate`, `nodes`, `packs`, `schemas`, `openapi` and `serve`.
  * Exit codes: 0 success, 1 a failed or invalid run, 2 a usage error. Bad input never prints a
  * stack trace: every failure is a one-line reason (or one JSON object with `--json`).
  */
@@ -14,6 +14,7 @@ import { parseSetArguments } from '../runtime/params.js';
 import { describeNodes } from '../nodes/describe.js';
 import { ENGINE_VERSION } from '../version.js';
 import { publishedSchemas } from './schemas.js';
+import { apiReferenceFiles } from './api-reference.js';
 import { serveCommand } from './serve.js';
 import { renderRunReport, toJsonReport, createProgressPrinter, renderCheckErrors } from './report.js';
 
@@ -29,6 +30,7 @@ Usage:
   switchyard nodes [--json] [--data <dir>]
   switchyard packs [--json] [--data <dir>]   loaded packs, and skipped ones with the reason
   switchyard schemas [--out <dir>]   JSON Schemas of workflows, node descriptions, reports
+  switchyard openapi [--out <dir>]   the HTTP API: OpenAPI 3.1 document (and its HTML page with --out)
   switchyard serve [--host 127.0.0.1] [--port 8188] [--data <dir>] [--token <t>] [--no-auth]
   switchyard --version | --help
 
@@ -37,7 +39,7 @@ Options:
                  (env SWITCHYARD_DATA, default ./data)
   --set k=v      override an input of a node for this run (repeatable)
   --json         machine-readable output: exactly one JSON object on stdout
-  --out <dir>    schemas: write one file per schema into <dir> (default: print them)
+  --out <dir>    schemas, openapi: write the files into <dir> (default: print the JSON)
   --host, --port serve: address to listen on (env SWITCHYARD_HOST, SWITCHYARD_PORT)
   --token <t>    serve: API token clients must send (env SWITCHYARD_TOKEN)
   --no-auth      serve: allow a non-loopback address without a token, on purpose
@@ -150,6 +152,19 @@ export async function main(argv: readonly string[], io: Io = defaultIo): Promise
       await mkdir(dir, { recursive: true });
       for (const [name, schema] of Object.entries(schemas)) await writeFile(join(dir, name), `${JSON.stringify(schema, null, 2)}\n`);
       io.stderr(`wrote ${Object.keys(schemas).length} schemas to ${dir}\n`);
+      return EXIT_OK;
+    }
+    case 'openapi': {
+      if (rest.length > 0) return usage(`unexpected argument ${rest[0]}`);
+      const files = apiReferenceFiles();
+      if (values.out === undefined) {
+        io.stdout(files['openapi.json']!);
+        return EXIT_OK;
+      }
+      const dir = resolve(values.out);
+      await mkdir(dir, { recursive: true });
+      for (const [name, text] of Object.entries(files)) await writeFile(join(dir, name), text);
+      io.stderr(`wrote ${Object.keys(files).join(' and ')} to ${dir}\n`);
       return EXIT_OK;
     }
     case 'serve': {

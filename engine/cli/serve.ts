@@ -9,6 +9,9 @@ import { resolveServerConfig, type ServerConfigInput } from '../server/config.js
 import { startServer } from '../server/server.js';
 import { ENGINE_VERSION } from '../version.js';
 
+/** After a graceful shutdown, how long lingering handles may keep the process alive. */
+const FORCE_EXIT_AFTER_MS = 3000;
+
 export interface ServeFlags {
   host?: string;
   port?: string;
@@ -50,6 +53,16 @@ export async function serveCommand(flags: ServeFlags, io: ServeIo): Promise<numb
   io.stdout(`Switchyard ${ENGINE_VERSION} serving on ${server.url}\n`);
   return new Promise<number>((resolve) => {
     let stopping = false;
+    const finish = (code: number) => {
+      process.off('SIGINT', stop);
+      process.off('SIGTERM', stop);
+      // Everything is persisted and closed; a node that ignored its abort signal must not keep the process alive.
+      setTimeout(() => {
+        io.stderr('switchyard serve: work that ignored the shutdown is still pending; exiting anyway\n');
+        process.exit(code);
+      }, FORCE_EXIT_AFTER_MS).unref();
+      resolve(code);
+    };
     const stop = (signal: NodeJS.Signals) => {
       if (stopping) {
         io.stderr(`switchyard serve: ${signal} again, exiting now\n`);
@@ -57,12 +70,13 @@ export async function serveCommand(flags: ServeFlags, io: ServeIo): Promise<numb
       }
       stopping = true;
       io.stderr(`switchyard serve: ${signal}, shutting down (running work is finished or saved as interrupted)\n`);
-      server.close().then(() => resolve(0), (error: unknown) => {
+      server.close().then(() => finish(0), (error: unknown) => {
         io.stderr(`switchyard serve: shutdown failed: ${toSwitchyardError(error).message}\n`);
-        resolve(1);
+        finish(1);
       });
     };
-    process.once('SIGINT', stop);
-    process.once('SIGTERM', stop);
+    // `on`, not `once`: a second signal must reach `stop` to exit at once.
+    process.on('SIGINT', stop);
+    process.on('SIGTERM', stop);
   });
 }

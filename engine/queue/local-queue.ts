@@ -213,7 +213,8 @@ export function createLocalQueue(options: LocalQueueOptions): RunQueue {
   }
 
   async function submitParsed(input: SubmitInput): Promise<RunRecord> {
-    if (closing) throw new SwitchyardError('not_available', 'the queue is shutting down; submit again once it is back', {});
+    // 'unavailable' (503, retryable): a submission that raced the server's own closing check gets the same answer.
+    if (closing) throw new SwitchyardError('unavailable', 'the queue is shutting down; submit again once it is back', {});
     const parsed = SubmitInputSchema.safeParse(input);
     if (!parsed.success) throw new SwitchyardError('invalid_input', `invalid submission: ${z.prettifyError(parsed.error)}`, { issues: parsed.error.issues });
     const data = parsed.data;

@@ -9,6 +9,7 @@ import { authRequired } from './config.js';
 import { checkOrigin } from './security/origin.js';
 import { requireToken } from './security/auth.js';
 import { errorHandler, notFoundHandler } from './http/errors.js';
+import { verifyJsonBody } from './http/json-body.js';
 import { nodesRoutes } from './api/nodes.js';
 import { opsRoutes } from './ops/routes.js';
 import { httpMetrics } from './ops/http-metrics.js';
@@ -18,6 +19,7 @@ import { filesRoutes, parsesItsOwnBody } from './api/files.js';
 import { comfyFilesRoutes } from './comfy/files.js';
 import { comfyRoutes } from './comfy/routes.js';
 import { legacyRoutes } from './legacy/routes.js';
+import { referenceRoutes } from './openapi/routes.js';
 
 /** Every route group, in the order they are mounted. */
 const routeGroups: ((ctx: ServerContext) => Router)[] = [
@@ -30,6 +32,7 @@ const routeGroups: ((ctx: ServerContext) => Router)[] = [
   filesRoutes,
   comfyFilesRoutes,
   legacyRoutes,
+  referenceRoutes,
 ];
 
 export function createApp(ctx: ServerContext): Express {
@@ -49,7 +52,8 @@ export function createApp(ctx: ServerContext): Express {
   app.use(httpMetrics(ctx.metrics));
   app.use(checkOrigin(ctx.config.allowedOrigins));
   if (authRequired(ctx.config)) app.use(requireToken(ctx.config.token!));
-  const jsonBody = express.json({ limit: ctx.config.jsonLimitBytes, strict: false, type: ['application/json', 'application/*+json'] });
+  // verifyJsonBody: nesting deeper than any workflow, or invalid UTF-8, is a 400 before parsing.
+  const jsonBody = express.json({ limit: ctx.config.jsonLimitBytes, strict: false, type: ['application/json', 'application/*+json'], verify: verifyJsonBody });
   // Upload routes parse their own (larger, base64-sized) JSON bodies: see api/files.ts.
   app.use((req, res, next) => (parsesItsOwnBody(req.path) ? next() : jsonBody(req, res, next)));
   for (const group of routeGroups) app.use(group(ctx));

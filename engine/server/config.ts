@@ -78,6 +78,8 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): Partial<Ser
   const legacyWait = numberFromEnv(env, 'SWITCHYARD_LEGACY_WAIT_MS');
   if (legacyWait !== undefined) fromEnv.legacyWaitMs = legacyWait;
   if (env.SWITCHYARD_COMFYUI_URL) fromEnv.comfyuiUrl = env.SWITCHYARD_COMFYUI_URL;
+  const shutdown = numberFromEnv(env, 'SWITCHYARD_SHUTDOWN_TIMEOUT_MS');
+  if (shutdown !== undefined) fromEnv.shutdownTimeoutMs = shutdown;
   return fromEnv;
 }
 

@@ -23,8 +23,9 @@ import { prepareSettings } from './ops/settings.js';
 import { createServerMetrics } from './ops/metrics.js';
 import { forwardLogLines } from './ops/logs.js';
 import { createLiveHub } from './live/hub.js';
-import { attachSocketIo } from './live/socketio.js';
-import { attachComfyWs } from './live/comfy-ws.js';
+import { attachSocketIo, SOCKET_IO_PATH } from './live/socketio.js';
+import { attachComfyWs, COMFY_WS_PATHS } from './live/comfy-ws.js';
+import { refuseUpgrade } from './http/refuse-upgrade.js';
 import { createWorkflowStore } from '../store/workflow-store.js';
 
 /** Something bound to the HTTP server besides express (a socket server); closed at shutdown. */
@@ -112,7 +113,17 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
   };
   const stopForwardingLogs = forwardLogLines(ctx);
   const app = createApp(ctx);
-  const http = createServer(app);
+  // Node's own answer to an HTTP/1.1 request without Host is an empty 400; ours has the JSON error shape.
+  const http = createServer({ requireHostHeader: false }, (req, res) => {
+    if (req.httpVersion === '1.1' && req.headers.host === undefined) {
+      const body = JSON.stringify({ error: { code: 'invalid_input', message: 'an HTTP/1.1 request needs a Host header', details: {} } });
+      res.shouldKeepAlive = false;
+      res.writeHead(400, { 'Content-Type': 'application/json; charset=utf-8', 'Content-Length': Buffer.byteLength(body) });
+      res.end(body);
+      return;
+    }
+    app(req, res);
+  });
   http.keepAliveTimeout = 65_000;
   const sockets = new Set<Socket>();
   http.on('connection', (socket) => {
@@ -120,6 +131,36 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     socket.once('close', () => sockets.delete(socket));
   });
   const attached = attachments.map((attach) => attach(ctx, http));
+  // Requests Node's HTTP parser refuses (bad framing, invalid bytes, oversized headers) get our JSON error shape too.
+  http.on('clientError', (error: NodeJS.ErrnoException, socket: Socket) => {
+    // As Node's own handler does: no answer once a response has begun on this socket.
+    const inFlight = (socket as Socket & { _httpMessage?: { headersSent?: boolean } })._httpMessage;
+    if (error.code === 'ECONNRESET' || !socket.writable || inFlight?.headersSent) {
+      socket.destroy();
+      return;
+    }
+    const status = error.code === 'HPE_HEADER_OVERFLOW' ? 431 : error.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? 408 : 400;
+    const reason = status === 431 ? 'Request Header Fields Too Large' : status === 408 ? 'Request Timeout' : 'Bad Request';
+    const message = status === 431 ? 'the request line or headers are too large' : status === 408 ? 'the request took too long to arrive' : `malformed HTTP request (${error.code ?? 'parse error'})`;
+    const body = JSON.stringify({ error: { code: 'invalid_input', message, details: { parser: error.code ?? null } } });
+    // A HEAD request gets the head only (the parser may have failed after the method).
+    const head = (error as { rawPacket?: Buffer }).rawPacket?.subarray(0, 5).toString('latin1') === 'HEAD ';
+    socket.end(`HTTP/1.1 ${status} ${reason}\r\nConnection: close\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${head ? '' : body}`);
+  });
+  // Upgrades nobody above takes (any path but socket.io's and /ws) get a 404 instead of a hang.
+  http.on('upgrade', (req, socket) => {
+    // Parsed as comfy-ws parses it, so both agree on which paths are its own.
+    let path: string;
+    try {
+      path = new URL(req.url ?? '/', 'http://localhost').pathname;
+    } catch {
+      path = '(unparseable)';
+    }
+    // engine.io takes any raw target that starts with its path; comfy-ws the parsed paths it names.
+    if ((req.url ?? '').startsWith(`${SOCKET_IO_PATH}/`) || COMFY_WS_PATHS.has(path)) return;
+    socket.on('error', () => socket.destroy());
+    refuseUpgrade(socket, 404, 'not_found', `no WebSocket endpoint at ${path.slice(0, 200)}: use /socket.io/ (socket.io) or /ws (ComfyUI)`);
+  });
 
   let address: AddressInfo;
   try {
@@ -138,16 +179,22 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
   let closing: Promise<void> | undefined;
   const close = (): Promise<void> => {
     closing ??= (async () => {
+      // From here submissions answer 503 `unavailable`; no new connection is accepted.
       ctx.closing = true;
       const stopped = new Promise<void>((resolve) => http.close(() => resolve()));
       http.closeIdleConnections();
-      // Running work finishes (or is interrupted after the timeout) and everything is persisted.
-      await queue.close({ timeoutMs: config.shutdownTimeoutMs });
-      metrics.dispose();
-      stopForwardingLogs();
-      await Promise.allSettled(attached.map((a) => a.close()));
-      for (const socket of sockets) socket.destroy();
-      await stopped;
+      try {
+        // Running work finishes (or is interrupted after the timeout) and everything is persisted.
+        // Live clients stay connected meanwhile, so they hear how the running run ends.
+        await queue.close({ timeoutMs: config.shutdownTimeoutMs });
+      } finally {
+        metrics.dispose();
+        stopForwardingLogs();
+        await Promise.allSettled(attached.map((a) => a.close()));
+        // Kept-alive and upgraded connections still open: nothing more will be answered on them.
+        for (const socket of sockets) socket.destroy();
+        await stopped;
+      }
       log.info('switchyard stopped');
     })();
     return closing;

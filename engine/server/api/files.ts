@@ -27,10 +27,11 @@ export function parsesItsOwnBody(path: string): boolean {
   return path === UPLOADS_PATH || path === `${UPLOADS_PATH}/`;
 }
 
-const ServeQuerySchema = z.object({ download: FlagSchema.optional() });
+/** `?download=1`: answer the file as an attachment. */
+export const ServeQuerySchema = z.object({ download: FlagSchema.optional() });
 
 /** Form fields of a multipart upload besides the file. */
-const UploadFieldsSchema = z.object({
+export const UploadFieldsSchema = z.object({
   subfolder: z.string().max(1024).default(''),
   overwrite: FlagSchema.default(false),
   type: z.literal('input').default('input'),

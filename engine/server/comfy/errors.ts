@@ -6,12 +6,13 @@
  * reached (a bad token, a cross-site origin, unparseable JSON) keep the native shape.
  */
 import type { ErrorRequestHandler } from 'express';
-import { toSwitchyardError } from '../../errors.js';
+import { toHttpError } from '../http/errors.js';
 import type { Logger } from '../../nodes/context.js';
 import type { ComfyValidationFailure } from './node-errors.js';
 
 export function comfyErrorBody(error: unknown): { status: number; body: ComfyValidationFailure } {
-  const known = toSwitchyardError(error);
+  // toHttpError: a client error from the router or body-parser (a bad %-escape) keeps its 4xx.
+  const known = toHttpError(error);
   return {
     status: known.status,
     body: { error: { type: known.code, message: known.message, details: known.message, extra_info: { ...known.details } }, node_errors: {} },

@@ -19,13 +19,15 @@ import { FlagSchema, FolderTypeSchema } from '../files/uploads.js';
 import { uploadFromMultipart } from '../files/upload-request.js';
 import { comfyErrorHandler } from './errors.js';
 
-const ViewQuerySchema = z.object({
+/** `/view`'s query. */
+export const ViewQuerySchema = z.object({
   filename: z.string().min(1, 'filename is required'),
   subfolder: z.string().default(''),
   type: FolderTypeSchema.default('output'),
 });
 
-const UploadFieldsSchema = z.object({
+/** `/upload/image`'s form fields besides the image. */
+export const UploadFieldsSchema = z.object({
   type: FolderTypeSchema.default('input'),
   subfolder: z.string().max(1024).default(''),
   overwrite: FlagSchema.default(false),

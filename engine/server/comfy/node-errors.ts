@@ -6,27 +6,32 @@
  * in `details`, so our full message goes to `details`. Input names are given back under the
  * alias the client used (ComfyUI's `image`, not our renamed input).
  */
+import { z } from 'zod';
 import type { CheckResult } from '../../runtime/check.js';
 import type { NodeRegistry } from '../../nodes/registry.js';
 import type { NodeErrors, ValidationCode, ValidationIssue } from '../../validate/issues.js';
 
-export interface ComfyError {
-  type: string;
-  message: string;
-  details: string;
-  extra_info: Record<string, unknown>;
-}
+export const ComfyErrorSchema = z.object({
+  type: z.string().describe('Our stable error code (ComfyUI\'s error type)'),
+  message: z.string().describe('A short category'),
+  details: z.string().describe('The specifics'),
+  extra_info: z.record(z.string(), z.unknown()),
+});
+export type ComfyError = z.infer<typeof ComfyErrorSchema>;
 
-export interface ComfyNodeError {
-  errors: ComfyError[];
-  dependent_outputs: string[];
-  class_type: string;
-}
+export const ComfyNodeErrorSchema = z.object({
+  errors: z.array(ComfyErrorSchema),
+  dependent_outputs: z.array(z.string()),
+  class_type: z.string(),
+});
+export type ComfyNodeError = z.infer<typeof ComfyNodeErrorSchema>;
 
-export interface ComfyValidationFailure {
-  error: ComfyError;
-  node_errors: Record<string, ComfyNodeError>;
-}
+/** Every failure of a ComfyUI route (comfy/errors.ts), `POST /prompt`'s validation failures included. */
+export const ComfyValidationFailureSchema = z.object({
+  error: ComfyErrorSchema,
+  node_errors: z.record(z.string(), ComfyNodeErrorSchema).describe('By node id; empty unless the prompt is invalid'),
+});
+export type ComfyValidationFailure = z.infer<typeof ComfyValidationFailureSchema>;
 
 /** ComfyUI's short message per error type. */
 const SHORT_MESSAGE: Record<ValidationCode, string> = {

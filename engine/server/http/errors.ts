@@ -4,12 +4,19 @@
  * are turned into it here; a 5xx is logged with its stack, a 4xx is the client's business.
  */
 import type { ErrorRequestHandler, RequestHandler, Response } from 'express';
-import { SwitchyardError, toSwitchyardError, type ErrorCode } from '../../errors.js';
+import { z } from 'zod';
+import { ERROR_CODES, SwitchyardError, toSwitchyardError, type ErrorCode } from '../../errors.js';
 import type { Logger } from '../../nodes/context.js';
 
-export interface ErrorBody {
-  error: { code: ErrorCode; message: string; details: Record<string, unknown> };
-}
+/** Every error answer of the native API (the one source of its shape). */
+export const ErrorBodySchema = z.object({
+  error: z.object({
+    code: z.enum(Object.keys(ERROR_CODES) as [ErrorCode, ...ErrorCode[]]).describe('Stable: clients may branch on it'),
+    message: z.string().describe('For people: what went wrong and how to fix it'),
+    details: z.record(z.string(), z.unknown()).describe('Structured facts (the bad path, limits, node errors…)'),
+  }),
+});
+export type ErrorBody = z.infer<typeof ErrorBodySchema>;
 
 export function errorBody(error: SwitchyardError): ErrorBody {
   return { error: { code: error.code, message: error.message, details: error.details } };
@@ -24,7 +31,7 @@ export function sendError(res: Response, error: unknown): void {
   res.status(known.status).json(errorBody(known));
 }
 
-/** What body-parser and friends throw: an http-errors object with `type` and `status`. */
+/** What body-parser, the router and friends throw: an http-errors object with `type` and `status`. */
 interface HttpLikeError {
   type?: string;
   status?: number;
@@ -32,10 +39,15 @@ interface HttpLikeError {
   message?: string;
   limit?: number;
   length?: number;
+  cause?: unknown;
 }
 
 function fromHttpError(error: HttpLikeError): SwitchyardError | undefined {
   switch (error.type) {
+    case 'entity.verify.failed':
+      // A body check (see json-body.ts) says why in its cause.
+      if (error.cause instanceof SwitchyardError) return error.cause;
+      break;
     case 'entity.too.large':
       return new SwitchyardError('payload_too_large', `request body is larger than the limit of ${error.limit ?? '?'} bytes`, { limit: error.limit, length: error.length });
     case 'entity.parse.failed':
@@ -55,9 +67,19 @@ function fromHttpError(error: HttpLikeError): SwitchyardError | undefined {
   return undefined;
 }
 
+/**
+ * Anything a route or middleware threw as a SwitchyardError: ours as is, a client error from
+ * body-parser or the router (a bad body, a param that does not percent-decode) with its 4xx
+ * code, anything else `internal`. Other error handlers (ComfyUI's shape) use it too.
+ */
+export function toHttpError(error: unknown): SwitchyardError {
+  if (error instanceof SwitchyardError) return error;
+  return (typeof error === 'object' && error !== null ? fromHttpError(error as HttpLikeError) : undefined) ?? toSwitchyardError(error);
+}
+
 export function errorHandler(log: Logger): ErrorRequestHandler {
   return (error: unknown, req, res, _next) => {
-    const known = error instanceof SwitchyardError ? error : (typeof error === 'object' && error !== null ? fromHttpError(error as HttpLikeError) : undefined) ?? toSwitchyardError(error);
+    const known = toHttpError(error);
     if (known.status >= 500) log.error({ err: error, method: req.method, url: req.originalUrl, code: known.code }, 'request failed');
     sendError(res, known);
   };

@@ -1,12 +1,16 @@
 /**
  * The older multi-model API's generation and status routes, as one route group: every entry of
  * the legacy route table (generate, caption, controlnet, video, talking head) plus the TTS and
- * ComfyUI status routes. Request and answer shapes: docs/legacy-api.md.
+ * ComfyUI status routes, the dashboard, downloads and the model routes. Request and answer
+ * shapes: docs/legacy-api.md.
  */
 import { Router } from 'express';
 import type { ServerContext } from '../context.js';
 import { buildLegacyRouter } from './router.js';
 import { legacyStatusRoutes } from './status.js';
+import { dashboardRoutes } from './dashboard.js';
+import { downloadRoutes } from './download.js';
+import { legacyModelRoutes } from './models.js';
 import type { LegacyRoute } from './table.js';
 import { GENERATE_ROUTES } from './routes-generate.js';
 import { CAPTION_ROUTES } from './routes-caption.js';
@@ -20,5 +24,8 @@ export function legacyRoutes(ctx: ServerContext): Router {
   const router = Router();
   router.use(buildLegacyRouter(ctx, LEGACY_ROUTES));
   router.use(legacyStatusRoutes(ctx));
+  router.use(dashboardRoutes(ctx));
+  router.use(downloadRoutes(ctx));
+  router.use(legacyModelRoutes(ctx));
   return router;
 }

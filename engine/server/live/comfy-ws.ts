@@ -19,6 +19,7 @@ import { authRequired } from '../config.js';
 import type { ServerContext } from '../context.js';
 import { presentedToken, tokenMatches } from '../security/auth.js';
 import { originAllowed } from '../security/origin.js';
+import { refuseUpgrade } from '../http/refuse-upgrade.js';
 import type { Attachment } from '../server.js';
 import { queueRemaining } from '../comfy/prompt.js';
 import { createComfyBridge, type ComfyOutlet } from './comfy-bridge.js';
@@ -29,22 +30,6 @@ const HEARTBEAT_MS = 30_000;
 const PREVIEW_BACKLOG_BYTES = 4 * 1024 * 1024;
 const CLOSE_WAIT_MS = 1000;
 const CLIENT_ID = /^[\w.:@-]{1,200}$/;
-
-const REASONS: Record<number, string> = { 400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden', 503: 'Service Unavailable' };
-
-/** Answers a refused upgrade on the raw socket, in our JSON error shape, and closes it. */
-function refuse(socket: Duplex, status: number, code: string, message: string): void {
-  const body = JSON.stringify({ error: { code, message, details: {} } });
-  const head = [
-    `HTTP/1.1 ${status} ${REASONS[status] ?? 'Error'}`,
-    'Connection: close',
-    'Content-Type: application/json; charset=utf-8',
-    `Content-Length: ${Buffer.byteLength(body)}`,
-  ];
-  if (status === 401) head.push('WWW-Authenticate: Bearer');
-  socket.once('finish', () => socket.destroy());
-  socket.end(`${head.join('\r\n')}\r\n\r\n${body}`);
-}
 
 function parseUpgradeUrl(req: IncomingMessage): URL | undefined {
   try {
@@ -58,7 +43,10 @@ export function attachComfyWs(ctx: ServerContext, http: Server): Attachment {
   const log = ctx.log.child({ component: 'comfy-ws' });
   const wss = new WebSocketServer({ noServer: true, maxPayload: 64 * 1024, perMessageDeflate: false, clientTracking: false });
   const byClient = new Map<string, Set<WebSocket>>();
+  /** Greeted sockets: they hear `status` broadcasts. */
   const all = new Set<WebSocket>();
+  /** Every open socket, greeted or not yet: what close() closes. */
+  const open = new Set<WebSocket>();
   const alive = new WeakSet<WebSocket>();
   let closing = false;
 
@@ -100,6 +88,7 @@ export function attachComfyWs(ctx: ServerContext, http: Server): Attachment {
 
   // ---- connections -----------------------------------------------------------------------
   function forget(socket: WebSocket, sid: string): void {
+    open.delete(socket);
     all.delete(socket);
     const sockets = byClient.get(sid);
     if (!sockets) return;
@@ -108,6 +97,7 @@ export function attachComfyWs(ctx: ServerContext, http: Server): Attachment {
   }
 
   async function onConnection(socket: WebSocket, sid: string): Promise<void> {
+    open.add(socket);
     alive.add(socket);
     socket.on('pong', () => alive.add(socket));
     socket.on('error', (error) => log.debug({ err: error.message, sid }, '/ws socket error'));
@@ -120,7 +110,8 @@ export function attachComfyWs(ctx: ServerContext, http: Server): Attachment {
     } catch (error) {
       log.error({ err: error }, 'could not count the queue for a /ws greeting');
     }
-    if (socket.readyState !== WebSocket.OPEN) return;
+    // Closed meanwhile, or shutting down (close() is closing this socket already).
+    if (socket.readyState !== WebSocket.OPEN || closing) return;
     // The greeting goes first; only then does the socket join its client's messages.
     sendTo(socket, JSON.stringify({ type: 'status', data: { status: { exec_info: { queue_remaining: remaining } }, sid } }));
     all.add(socket);
@@ -135,19 +126,19 @@ export function attachComfyWs(ctx: ServerContext, http: Server): Attachment {
     const url = parseUpgradeUrl(req);
     if (!url || !COMFY_WS_PATHS.has(url.pathname)) return;
     socket.on('error', (error) => log.debug({ err: error.message }, '/ws upgrade socket error'));
-    if (closing || ctx.closing) return refuse(socket, 503, 'unavailable', 'the server is shutting down');
+    if (closing || ctx.closing) return refuseUpgrade(socket, 503, 'unavailable', 'the server is shutting down');
     if (!originAllowed(req, ctx.config.allowedOrigins)) {
-      return refuse(socket, 403, 'forbidden', `cross-site WebSocket from origin ${String(req.headers.origin)} refused; add it to SWITCHYARD_ALLOWED_ORIGINS to allow it`);
+      return refuseUpgrade(socket, 403, 'forbidden', `cross-site WebSocket from origin ${String(req.headers.origin)} refused; add it to SWITCHYARD_ALLOWED_ORIGINS to allow it`);
     }
     if (authRequired(ctx.config)) {
       const presented = presentedToken(req);
       if (!tokenMatches(ctx.config.token!, presented)) {
-        return refuse(socket, 401, 'unauthorized', presented === undefined ? 'this server requires an API token: add ?token=<token> or an Authorization: Bearer header' : 'the API token is not valid');
+        return refuseUpgrade(socket, 401, 'unauthorized', presented === undefined ? 'this server requires an API token: add ?token=<token> or an Authorization: Bearer header' : 'the API token is not valid');
       }
     }
     const requested = url.searchParams.get('clientId');
     if (requested !== null && requested !== '' && !CLIENT_ID.test(requested)) {
-      return refuse(socket, 400, 'invalid_input', 'clientId must be 1 to 200 letters, digits or ._:@- characters');
+      return refuseUpgrade(socket, 400, 'invalid_input', 'clientId must be 1 to 200 letters, digits or ._:@- characters');
     }
     const sid = requested !== null && requested !== '' ? requested : randomUUID().replaceAll('-', '');
     wss.handleUpgrade(req, socket, head, (ws) => {
@@ -177,16 +168,16 @@ export function attachComfyWs(ctx: ServerContext, http: Server): Attachment {
       if (statusScheduled !== undefined) clearImmediate(statusScheduled);
       for (const off of unsubscribe) off();
       bridge.dispose();
-      const open = [...all];
-      const closed = open.map((socket) => new Promise<void>((resolve) => {
+      const sockets = [...open];
+      const closed = sockets.map((socket) => new Promise<void>((resolve) => {
         if (socket.readyState === WebSocket.CLOSED) return resolve();
         socket.once('close', () => resolve());
       }));
-      for (const socket of open) socket.close(1001, 'server shutting down');
+      for (const socket of sockets) socket.close(1001, 'server shutting down');
       let timer: NodeJS.Timeout | undefined;
       await Promise.race([Promise.all(closed), new Promise<void>((resolve) => { timer = setTimeout(resolve, CLOSE_WAIT_MS); })]);
       clearTimeout(timer);
-      for (const socket of open) if (socket.readyState !== WebSocket.CLOSED) socket.terminate();
+      for (const socket of sockets) if (socket.readyState !== WebSocket.CLOSED) socket.terminate();
       await new Promise<void>((resolve) => wss.close(() => resolve()));
     },
   };

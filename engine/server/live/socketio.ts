@@ -223,9 +223,15 @@ export function attachSocketIo(ctx: ServerContext, http: HttpServer): SocketIoAt
         return;
       }
       const id = parsed.data;
-      await socket.join(id === '*' ? ALL_RUNS_ROOM : runRoom(id));
-      const record = id === '*' ? undefined : await queue.get(id);
-      ack({ ok: true, run_id: id, status: record?.status ?? null });
+      // An async listener's rejection would be unhandled (and end the process): answer it instead.
+      try {
+        await socket.join(id === '*' ? ALL_RUNS_ROOM : runRoom(id));
+        const record = id === '*' ? undefined : await queue.get(id);
+        ack({ ok: true, run_id: id, status: record?.status ?? null });
+      } catch (error) {
+        log.warn({ err: error, runId: id }, 'a subscription failed');
+        ack({ ok: false, error: { code: 'unavailable', message: 'the subscription failed (the server may be shutting down); try again' } });
+      }
     });
 
     socket.on('unsubscribe', async (runId: unknown, ackArg: unknown) => {
@@ -235,8 +241,13 @@ export function attachSocketIo(ctx: ServerContext, http: HttpServer): SocketIoAt
         ack({ ok: false, error: { code: 'invalid_input', message: 'unsubscribe takes a run id or "*"' } });
         return;
       }
-      await socket.leave(parsed.data === '*' ? ALL_RUNS_ROOM : runRoom(parsed.data));
-      ack({ ok: true, run_id: parsed.data });
+      try {
+        await socket.leave(parsed.data === '*' ? ALL_RUNS_ROOM : runRoom(parsed.data));
+        ack({ ok: true, run_id: parsed.data });
+      } catch (error) {
+        log.warn({ err: error, runId: parsed.data }, 'an unsubscription failed');
+        ack({ ok: false, error: { code: 'unavailable', message: 'the unsubscription failed; try again' } });
+      }
     });
   });
 

@@ -54,7 +54,10 @@ export function logsQuery(ctx: Pick<ServerContext, 'logs'>, query: unknown): Log
   };
 }
 
-export function clearLogs(ctx: Pick<ServerContext, 'logs'>): { cleared: number } {
+/** `DELETE /api/logs`'s answer. */
+export const LogsClearedSchema = z.object({ cleared: z.number().describe('Lines removed') });
+
+export function clearLogs(ctx: Pick<ServerContext, 'logs'>): z.infer<typeof LogsClearedSchema> {
   return { cleared: ctx.logs.clear() };
 }
 

@@ -115,6 +115,14 @@ export async function modelsReport(ctx: Pick<ServerContext, 'engine' | 'settings
   };
 }
 
+/** A model id as the unload routes take it: a name in the models folder, never a path. */
+export const ModelIdSchema = z
+  .string()
+  .min(1, 'a model id is required')
+  .max(255, 'a model id has at most 255 characters')
+  .regex(/^[A-Za-z0-9][A-Za-z0-9._+@-]*$/, 'a model id is a name from GET /api/models (letters, digits, ".", "_", "-", "+", "@"; no slashes)');
+export const ModelIdParamsSchema = z.object({ id: ModelIdSchema });
+
 /** What unload routes answer until the manager exists. */
 export function modelManagerMissing(action: string): SwitchyardError {
   return new SwitchyardError('not_available', `cannot ${action}: ${MODEL_MANAGER_MISSING}`, { manager: 'not_available' });

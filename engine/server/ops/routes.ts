@@ -14,7 +14,7 @@ import { PROMETHEUS_CONTENT_TYPE } from '../../metrics/prometheus.js';
 import { parseInput } from '../http/parse.js';
 import type { ServerContext } from '../context.js';
 import { healthReport } from './health.js';
-import { modelManagerMissing, modelsReport } from './models.js';
+import { ModelIdParamsSchema, modelManagerMissing, modelsReport } from './models.js';
 import { metricsSnapshot, prometheusText } from './metrics.js';
 import { clearLogs, logsQuery } from './logs.js';
 import { settingsView, updateSettings } from './settings.js';
@@ -34,7 +34,8 @@ export function opsRoutes(ctx: ServerContext): Router {
     throw modelManagerMissing('unload models');
   });
   router.post('/api/models/:id/unload', (req) => {
-    throw modelManagerMissing(`unload ${JSON.stringify(req.params.id)}`);
+    const { id } = parseInput(ModelIdParamsSchema, req.params, 'path');
+    throw modelManagerMissing(`unload ${JSON.stringify(id)}`);
   });
 
   router.get('/api/metrics', async (_req, res) => {

@@ -351,7 +351,7 @@ test('close interrupts runs still executing after its timeout, keeps queued work
   first.queue.on('finished', (record) => finished.push(record));
   await first.queue.close();
   assert.deepEqual(finished.map((r) => [r.id, r.status]), [[running.id, 'interrupted']]);
-  await assert.rejects(first.queue.submit({ workflow: showWorkflow(6) }), rejectsWith('not_available'));
+  await assert.rejects(first.queue.submit({ workflow: showWorkflow(6) }), rejectsWith('unavailable'));
 
   const second = await openQueue(dir);
   cleanups.push(() => second.queue.close());

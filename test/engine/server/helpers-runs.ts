@@ -136,9 +136,9 @@ export interface ServeProcess {
 }
 
 /** `switchyard serve --port 0 --data <dataDir>` with the timing pack; resolves once it prints its URL. */
-export function startServeProcess(dataDir: string): Promise<ServeProcess> {
-  const child = spawn(process.execPath, [join(repoRoot, 'bin', 'switchyard.js'), 'serve', '--port', '0', '--data', dataDir], {
-    env: { ...process.env, SWITCHYARD_LOG_LEVEL: 'silent', SWITCHYARD_PACKS: TEST_PACKS_DIR },
+export function startServeProcess(dataDir: string, env: Record<string, string> = {}, port = 0): Promise<ServeProcess> {
+  const child = spawn(process.execPath, [join(repoRoot, 'bin', 'switchyard.js'), 'serve', '--port', String(port), '--data', dataDir], {
+    env: { ...process.env, SWITCHYARD_LOG_LEVEL: 'silent', SWITCHYARD_PACKS: TEST_PACKS_DIR, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const exited = new Promise<number | NodeJS.Signals | null>((resolve) => child.once('exit', (code, signal) => resolve(code ?? signal)));

@@ -113,19 +113,23 @@ async function documents(): Promise<void> {
       const first = await fetch(`${ours.url}${path}`, { headers: { 'accept-encoding': 'gzip' } });
       const etag = first.headers.get('etag') ?? '';
       const size = (await first.arrayBuffer()).byteLength;
-      const full = await load(`${ours.url}${path}`, { connections: 4, headers: { 'accept-encoding': 'gzip, br' }, duration: Math.max(3, DURATION_S / 2) });
-      const revalidated = await load(`${ours.url}${path}`, { connections: 4, headers: { 'if-none-match': etag }, duration: Math.max(3, DURATION_S / 2) });
+      // Latency as one client polling sees it (one connection: service time, not queueing
+      // behind a saturated CPU); throughput from four connections.
+      const full = await load(`${ours.url}${path}`, { connections: 1, headers: { 'accept-encoding': 'gzip, br' }, duration: Math.max(3, DURATION_S / 2) });
+      const revalidated = await load(`${ours.url}${path}`, { connections: 1, headers: { 'if-none-match': etag }, duration: Math.max(3, DURATION_S / 2) });
+      const saturated = await load(`${ours.url}${path}`, { connections: 4, headers: { 'accept-encoding': 'gzip, br' }, duration: Math.max(3, DURATION_S / 2) });
       rows.push([
         path, String(first.status), `${(size / 1024).toFixed(1)} KB`,
-        full.latency.p50.toFixed(2), full.latency.p99.toFixed(2), revalidated.latency.p50.toFixed(2), revalidated.latency.p99.toFixed(2), (full.requests.average).toFixed(0),
+        full.latency.p50.toFixed(2), full.latency.p99.toFixed(2), revalidated.latency.p50.toFixed(2), revalidated.latency.p99.toFixed(2),
+        saturated.requests.average.toFixed(0), saturated.latency.p99.toFixed(2),
       ]);
     }
   } finally {
     await stopChild(ours);
     rmSync(dataDir, { recursive: true, force: true });
   }
-  table('Node definitions (4 connections; ComfyUI rebuilds /object_info on every call: median 137 ms, 493 KB uncompressed)',
-    ['path', 'status', 'compressed size', 'full p50 ms', 'full p99 ms', '304 p50 ms', '304 p99 ms', 'full req/s'], rows);
+  table('Node definitions (latency: 1 connection; req/s: 4 connections; ComfyUI rebuilds /object_info on every call: median 137 ms, 493 KB uncompressed)',
+    ['path', 'status', 'compressed size', 'full p50 ms', 'full p99 ms', '304 p50 ms', '304 p99 ms', 'req/s (4 conn)', 'p99 ms (4 conn)'], rows);
   process.stdout.write('Target: p99 under 5 ms.\n');
 }
 
@@ -165,6 +169,8 @@ async function killDuringLoad(): Promise<void> {
 }
 
 process.stdout.write(`Switchyard server bench — Node ${process.version}, ${process.arch}\n`);
-await submissions();
-await documents();
-await killDuringLoad();
+// `node dist/bench/server.bench.js [submissions] [documents] [kill]` runs some sections only.
+const only = new Set(process.argv.slice(2));
+if (only.size === 0 || only.has('submissions')) await submissions();
+if (only.size === 0 || only.has('documents')) await documents();
+if (only.size === 0 || only.has('kill')) await killDuringLoad();

@@ -25,7 +25,7 @@ import { forwardLogLines } from './ops/logs.js';
 import { createLiveHub } from './live/hub.js';
 import { attachSocketIo, SOCKET_IO_PATH } from './live/socketio.js';
 import { attachComfyWs, COMFY_WS_PATHS } from './live/comfy-ws.js';
-import { refuseUpgrade } from './http/refuse-upgrade.js';
+import { writeRawError } from './http/raw-error.js';
 import { createWorkflowStore } from '../store/workflow-store.js';
 
 /** Something bound to the HTTP server besides express (a socket server); closed at shutdown. */
@@ -140,12 +140,10 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
       return;
     }
     const status = error.code === 'HPE_HEADER_OVERFLOW' ? 431 : error.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? 408 : 400;
-    const reason = status === 431 ? 'Request Header Fields Too Large' : status === 408 ? 'Request Timeout' : 'Bad Request';
     const message = status === 431 ? 'the request line or headers are too large' : status === 408 ? 'the request took too long to arrive' : `malformed HTTP request (${error.code ?? 'parse error'})`;
-    const body = JSON.stringify({ error: { code: 'invalid_input', message, details: { parser: error.code ?? null } } });
     // A HEAD request gets the head only (the parser may have failed after the method).
-    const head = (error as { rawPacket?: Buffer }).rawPacket?.subarray(0, 5).toString('latin1') === 'HEAD ';
-    socket.end(`HTTP/1.1 ${status} ${reason}\r\nConnection: close\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${head ? '' : body}`);
+    const headOnly = (error as { rawPacket?: Buffer }).rawPacket?.subarray(0, 5).toString('latin1') === 'HEAD ';
+    writeRawError(socket, status, 'invalid_input', message, { details: { parser: error.code ?? null }, headOnly });
   });
   // Upgrades nobody above takes (any path but socket.io's and /ws) get a 404 instead of a hang.
   http.on('upgrade', (req, socket) => {
@@ -159,7 +157,7 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     // engine.io takes any raw target that starts with its path; comfy-ws the parsed paths it names.
     if ((req.url ?? '').startsWith(`${SOCKET_IO_PATH}/`) || COMFY_WS_PATHS.has(path)) return;
     socket.on('error', () => socket.destroy());
-    refuseUpgrade(socket, 404, 'not_found', `no WebSocket endpoint at ${path.slice(0, 200)}: use /socket.io/ (socket.io) or /ws (ComfyUI)`);
+    writeRawError(socket, 404, 'not_found', `no WebSocket endpoint at ${path.slice(0, 200)}: use /socket.io/ (socket.io) or /ws (ComfyUI)`);
   });
 
   let address: AddressInfo;

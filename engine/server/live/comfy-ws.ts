@@ -19,7 +19,7 @@ import { authRequired } from '../config.js';
 import type { ServerContext } from '../context.js';
 import { presentedToken, tokenMatches } from '../security/auth.js';
 import { originAllowed } from '../security/origin.js';
-import { refuseUpgrade } from '../http/refuse-upgrade.js';
+import { writeRawError } from '../http/raw-error.js';
 import type { Attachment } from '../server.js';
 import { queueRemaining } from '../comfy/prompt.js';
 import { createComfyBridge, type ComfyOutlet } from './comfy-bridge.js';
@@ -126,19 +126,19 @@ export function attachComfyWs(ctx: ServerContext, http: Server): Attachment {
     const url = parseUpgradeUrl(req);
     if (!url || !COMFY_WS_PATHS.has(url.pathname)) return;
     socket.on('error', (error) => log.debug({ err: error.message }, '/ws upgrade socket error'));
-    if (closing || ctx.closing) return refuseUpgrade(socket, 503, 'unavailable', 'the server is shutting down');
+    if (closing || ctx.closing) return writeRawError(socket, 503, 'unavailable', 'the server is shutting down');
     if (!originAllowed(req, ctx.config.allowedOrigins)) {
-      return refuseUpgrade(socket, 403, 'forbidden', `cross-site WebSocket from origin ${String(req.headers.origin)} refused; add it to SWITCHYARD_ALLOWED_ORIGINS to allow it`);
+      return writeRawError(socket, 403, 'forbidden', `cross-site WebSocket from origin ${String(req.headers.origin)} refused; add it to SWITCHYARD_ALLOWED_ORIGINS to allow it`);
     }
     if (authRequired(ctx.config)) {
       const presented = presentedToken(req);
       if (!tokenMatches(ctx.config.token!, presented)) {
-        return refuseUpgrade(socket, 401, 'unauthorized', presented === undefined ? 'this server requires an API token: add ?token=<token> or an Authorization: Bearer header' : 'the API token is not valid');
+        return writeRawError(socket, 401, 'unauthorized', presented === undefined ? 'this server requires an API token: add ?token=<token> or an Authorization: Bearer header' : 'the API token is not valid');
       }
     }
     const requested = url.searchParams.get('clientId');
     if (requested !== null && requested !== '' && !CLIENT_ID.test(requested)) {
-      return refuseUpgrade(socket, 400, 'invalid_input', 'clientId must be 1 to 200 letters, digits or ._:@- characters');
+      return writeRawError(socket, 400, 'invalid_input', 'clientId must be 1 to 200 letters, digits or ._:@- characters');
     }
     const sid = requested !== null && requested !== '' ? requested : randomUUID().replaceAll('-', '');
     wss.handleUpgrade(req, socket, head, (ws) => {

@@ -36,6 +36,11 @@ import {
   type RunStatus,
   type SubmitInput,
 } from './types.js';
+import { isValidated } from '../graph/validated.js';
+
+/** A submission's fields besides the workflow (for workflows the engine validated already). */
+const SubmitOptionsSchema = SubmitInputSchema.omit({ workflow: true });
+type SubmitData = z.infer<typeof SubmitInputSchema>;
 
 export const DEFAULT_CLOSE_TIMEOUT_MS = 10_000;
 export const DEFAULT_LIST_LIMIT = 50;
@@ -215,9 +220,11 @@ export function createLocalQueue(options: LocalQueueOptions): RunQueue {
   async function submitParsed(input: SubmitInput): Promise<RunRecord> {
     // 'unavailable' (503, retryable): a submission that raced the server's own closing check gets the same answer.
     if (closing) throw new SwitchyardError('unavailable', 'the queue is shutting down; submit again once it is back', {});
-    const parsed = SubmitInputSchema.safeParse(input);
+    // A workflow the engine validated is not parsed again; anything else is checked in full.
+    const trusted = isValidated(input.workflow) ? input.workflow : undefined;
+    const parsed = trusted ? SubmitOptionsSchema.safeParse({ ...input, workflow: undefined }) : SubmitInputSchema.safeParse(input);
     if (!parsed.success) throw new SwitchyardError('invalid_input', `invalid submission: ${z.prettifyError(parsed.error)}`, { issues: parsed.error.issues });
-    const data = parsed.data;
+    const data: SubmitData = { ...parsed.data, workflow: trusted ?? (parsed.data as SubmitData).workflow };
     if (data.id !== undefined && store.get(data.id)) throw new SwitchyardError('invalid_input', `run id ${data.id} is already in use`, { id: data.id });
     let priority = data.priority;
     if (data.front) priority = Math.max(priority, (pending.highestPriority() ?? -Infinity) + 1);

@@ -12,6 +12,7 @@ import { validateWorkflow } from '../validate/validate.js';
 import type { NodeErrors, ValidationIssue } from '../validate/issues.js';
 import { applyParams, type ParamOverrides } from './params.js';
 import { setOwn } from '../graph/untrusted.js';
+import { markValidated } from '../graph/validated.js';
 
 export interface CheckOptions {
   params?: ParamOverrides;
@@ -61,7 +62,7 @@ export async function checkWorkflow(input: unknown, registry: NodeRegistry, fold
   return {
     valid,
     format: parsed.format,
-    workflow: valid ? validation.workflow : undefined,
+    workflow: valid && validation.workflow ? markValidated(validation.workflow) : undefined,
     saved: parsed.saved ?? (parsed.format === 'saved' ? (typeof input === 'string' ? safeJson(input) : input) : undefined),
     errors,
     nodeErrors,

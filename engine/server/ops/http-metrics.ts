@@ -20,17 +20,13 @@ function routePattern(req: Request): string | undefined {
 export function httpMetrics(metrics: Pick<ServerMetrics, 'observeHttp'>): RequestHandler {
   return (req, res, next) => {
     const started = process.hrtime.bigint();
-    let recorded = false;
-    const record = () => {
-      if (recorded) return;
-      recorded = true;
+    // 'close' follows 'finish' on every response, and comes alone when the client hung up first.
+    res.once('close', () => {
       const seconds = Number(process.hrtime.bigint() - started) / 1e9;
       // A client that hung up before the answer was sent is counted as status 499 (nginx's convention).
       const status = res.writableFinished ? res.statusCode : 499;
       metrics.observeHttp(req.method, routePattern(req) ?? UNMATCHED_ROUTE, status, seconds);
-    };
-    res.once('finish', record);
-    res.once('close', record);
+    });
     next();
   };
 }

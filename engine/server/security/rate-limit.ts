@@ -50,7 +50,8 @@ export function createRateLimiter(ratePerSecond: number, burst: number): RateLim
 
 export function rateLimit(limiter: RateLimiter): RequestHandler {
   return (req, res, next) => {
-    const wait = limiter.take(req.ip ?? req.socket.remoteAddress ?? 'unknown');
+    // The peer address (no proxy is trusted, so it is what req.ip would answer, without its parsing).
+    const wait = limiter.take(req.socket.remoteAddress ?? 'unknown');
     if (wait === 0) return next();
     res.setHeader('Retry-After', String(wait));
     next(new SwitchyardError('rate_limited', `too many submissions from this client; retry in ${wait} s`, { retryAfterSeconds: wait }));

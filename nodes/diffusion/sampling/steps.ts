@@ -1,0 +1,42 @@
+/**
+ * One sampler step each, on flat float32 latents, in k-diffusion's sigma parameterisation
+ * (`denoised` is the model's estimate of the clean latent at noise level `sigma`):
+ * - Euler: x ← x + d·(σ_next − σ), with d = (x − denoised) / σ;
+ * - Euler ancestral (eta 1): step to σ_down, then add fresh noise of σ_up, where
+ *   σ_up = min(σ_next, √(σ_next²·(σ² − σ_next²)/σ²)) and σ_down = √(σ_next² − σ_up²);
+ * - flow-matching Euler (SD3, Flux): x ← x + v·(σ_next − σ) with the model's velocity v.
+ * Each writes into `x` in place and answers it.
+ */
+
+function sameLength(name: string, a: ArrayLike<number>, b: ArrayLike<number>): void {
+  if (a.length !== b.length) throw new RangeError(`${name}: ${a.length} latent values but ${b.length} in the model output`);
+}
+
+export function eulerStep(x: Float32Array, denoised: ArrayLike<number>, sigma: number, sigmaNext: number): Float32Array {
+  sameLength('euler', x, denoised);
+  const dt = sigmaNext - sigma;
+  for (let i = 0; i < x.length; i++) x[i] = x[i]! + ((x[i]! - denoised[i]!) / sigma) * dt;
+  return x;
+}
+
+export function ancestralSigmas(sigma: number, sigmaNext: number, eta = 1): { up: number; down: number } {
+  if (sigmaNext === 0) return { up: 0, down: 0 };
+  const up = Math.min(sigmaNext, eta * Math.sqrt((sigmaNext * sigmaNext * (sigma * sigma - sigmaNext * sigmaNext)) / (sigma * sigma)));
+  return { up, down: Math.sqrt(sigmaNext * sigmaNext - up * up) };
+}
+
+export function eulerAncestralStep(x: Float32Array, denoised: ArrayLike<number>, sigma: number, sigmaNext: number, noise: ArrayLike<number>, eta = 1): Float32Array {
+  sameLength('euler ancestral', x, denoised);
+  sameLength('euler ancestral noise', x, noise);
+  const { up, down } = ancestralSigmas(sigma, sigmaNext, eta);
+  const dt = down - sigma;
+  for (let i = 0; i < x.length; i++) x[i] = x[i]! + ((x[i]! - denoised[i]!) / sigma) * dt + noise[i]! * up;
+  return x;
+}
+
+export function flowEulerStep(x: Float32Array, velocity: ArrayLike<number>, sigma: number, sigmaNext: number): Float32Array {
+  sameLength('flow euler', x, velocity);
+  const dt = sigmaNext - sigma;
+  for (let i = 0; i < x.length; i++) x[i] = x[i]! + velocity[i]! * dt;
+  return x;
+}

@@ -4,8 +4,11 @@
  * - Euler: x ← x + d·(σ_next − σ), with d = (x − denoised) / σ;
  * - Euler ancestral (eta 1): step to σ_down, then add fresh noise of σ_up, where
  *   σ_up = min(σ_next, √(σ_next²·(σ² − σ_next²)/σ²)) and σ_down = √(σ_next² − σ_up²);
- * - flow-matching Euler (SD3, Flux): x ← x + v·(σ_next − σ) with the model's velocity v.
- * Each writes into `x` in place and answers it.
+ * - flow-matching Euler (SD3, Flux): x ← x + v·(σ_next − σ) with the model's velocity v;
+ * - DDIM (eta 0): x ← denoised + σ_next·ε with ε = (x − denoised)/σ. In this parameterisation it
+ *   is the same update as Euler (written out on its own so the sampler names say what runs);
+ * - LCM: jump to the model's clean estimate, then re-noise to σ_next with fresh noise.
+ * Each writes into `x` in place and answers it. `cfgMix` is classifier-free guidance.
  */
 
 function sameLength(name: string, a: ArrayLike<number>, b: ArrayLike<number>): void {
@@ -39,4 +42,26 @@ export function flowEulerStep(x: Float32Array, velocity: ArrayLike<number>, sigm
   const dt = sigmaNext - sigma;
   for (let i = 0; i < x.length; i++) x[i] = x[i]! + velocity[i]! * dt;
   return x;
+}
+
+export function ddimStep(x: Float32Array, denoised: ArrayLike<number>, sigma: number, sigmaNext: number): Float32Array {
+  sameLength('ddim', x, denoised);
+  const ratio = sigmaNext / sigma;
+  for (let i = 0; i < x.length; i++) x[i] = denoised[i]! + ratio * (x[i]! - denoised[i]!);
+  return x;
+}
+
+export function lcmStep(x: Float32Array, denoised: ArrayLike<number>, sigmaNext: number, noise: ArrayLike<number>): Float32Array {
+  sameLength('lcm', x, denoised);
+  sameLength('lcm noise', x, noise);
+  for (let i = 0; i < x.length; i++) x[i] = denoised[i]! + (sigmaNext > 0 ? sigmaNext * noise[i]! : 0);
+  return x;
+}
+
+/** Classifier-free guidance: uncond + scale·(cond − uncond), into a new array. */
+export function cfgMix(uncond: ArrayLike<number>, cond: ArrayLike<number>, scale: number): Float32Array {
+  sameLength('cfg', uncond, cond);
+  const out = new Float32Array(cond.length);
+  for (let i = 0; i < out.length; i++) out[i] = uncond[i]! + scale * (cond[i]! - uncond[i]!);
+  return out;
 }

@@ -2,12 +2,12 @@
  * Noise schedules and sampler steps against values computed by hand (an independent
  * double-precision computation of the same formulas): SD's scaled-linear training sigmas,
  * the "normal" and "karras" schedules, flow-matching sigmas with SD3's shift, and one step of
- * Euler, Euler ancestral and flow-matching Euler.
+ * Euler, Euler ancestral, flow-matching Euler, DDIM and LCM, and classifier-free guidance.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { flowMatchingSigmas, karrasSigmas, normalSigmas, scaledLinearSchedule, sigmaAt } from '../../../../nodes/diffusion/sampling/sigmas.js';
-import { ancestralSigmas, eulerAncestralStep, eulerStep, flowEulerStep } from '../../../../nodes/diffusion/sampling/steps.js';
+import { ancestralSigmas, cfgMix, ddimStep, eulerAncestralStep, eulerStep, flowEulerStep, lcmStep } from '../../../../nodes/diffusion/sampling/steps.js';
 
 function near(actual: number, expected: number, tolerance = 1e-9): void {
   assert.ok(Math.abs(actual - expected) <= tolerance * Math.max(1, Math.abs(expected)), `${actual} vs ${expected}`);
@@ -62,4 +62,22 @@ test('one Euler ancestral step: to σ_down, plus noise of σ_up', () => {
 test('one flow-matching Euler step: x + v·(σ_next − σ); mismatched sizes are refused', () => {
   nearAll(flowEulerStep(Float32Array.from([0.5, 0]), [1, -2], 0.9, 0.75), [0.35, 0.3], 1e-6);
   assert.throws(() => flowEulerStep(new Float32Array(2), [1], 1, 0), /flow euler: 2 latent values but 1/);
+});
+
+test('one DDIM step (eta 0): denoised + σ_next·ε, the same point Euler reaches', () => {
+  // ε = (1 − 0.2)/2 = 0.4; x = 0.2 + 1·0.4 = 0.6.
+  nearAll(ddimStep(Float32Array.from([1, -3]), [0.2, 1], 2, 1), [0.6, -1], 1e-6);
+  const x = Float32Array.from([0.3, -1.7, 2.2]);
+  const denoised = [0.1, 0.4, -0.5];
+  nearAll(ddimStep(Float32Array.from(x), denoised, 3.5, 1.25), Array.from(eulerStep(Float32Array.from(x), denoised, 3.5, 1.25)), 1e-6);
+});
+
+test('one LCM step: the clean estimate re-noised to σ_next; the last step is the clean estimate', () => {
+  nearAll(lcmStep(Float32Array.from([9, 9]), [0.2, -0.4], 0.5, [1, -2]), [0.7, -1.4], 1e-6);
+  nearAll(lcmStep(Float32Array.from([9]), [0.2], 0, [1]), [0.2], 1e-6);
+});
+
+test('classifier-free guidance mixes uncond + scale·(cond − uncond)', () => {
+  nearAll(cfgMix([1, 0], [2, -1], 7.5), [8.5, -7.5], 1e-6);
+  nearAll(cfgMix([1, 0], [2, -1], 1), [2, -1], 1e-6);
 });

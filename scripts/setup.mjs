@@ -89,10 +89,14 @@ function ensureBuild() {
   writeFileSync(BUILD_STAMP, new Date().toISOString());
 }
 
+/** Each built-in pack may ship demo models: `dist/nodes/<pack>/demo/generate.js --if-missing`. */
 function ensureDemoModels() {
-  const generator = join(root, 'dist', 'engine', 'models', 'demo', 'generate.js');
-  if (!existsSync(generator)) return; // the model runtime adds this step
-  run(process.execPath, [generator, '--if-missing']);
+  const packs = join(root, 'dist', 'nodes');
+  if (!existsSync(packs)) return;
+  for (const pack of readdirSync(packs).sort()) {
+    const generator = join(packs, pack, 'demo', 'generate.js');
+    if (existsSync(generator)) run(process.execPath, [generator, '--if-missing']);
+  }
 }
 
 try {

@@ -81,3 +81,21 @@ export function flowMatchingSigmas(steps: number, shift = 1): number[] {
   }
   return out;
 }
+
+/** The fractional training timestep of `sigma` (inverse of `sigmaAt`), clamped to the schedule. */
+export function timestepAt(schedule: TrainingSchedule, sigma: number): number {
+  const logs = schedule.logSigmas;
+  const last = logs.length - 1;
+  const target = Math.log(sigma);
+  if (target <= logs[0]!) return 0;
+  if (target >= logs[last]!) return last;
+  let low = 0;
+  let high = last;
+  while (high - low > 1) {
+    const mid = (low + high) >> 1;
+    if (logs[mid]! <= target) low = mid;
+    else high = mid;
+  }
+  const w = (target - logs[low]!) / (logs[high]! - logs[low]!);
+  return low + w;
+}

@@ -5,8 +5,8 @@
  * - text_encoder: `input_ids` int32 [B,77] → `last_hidden_state` f32 [B,77,32] (an embedding
  *   lookup, tanh) and `pooler_output` f32 [B,32] (its mean over the sequence);
  * - unet: `sample` f32 [B,4,h,w], `timestep` f32 [1], `encoder_hidden_states` f32 [B,77,32]
- *   → `out_sample` f32 [B,4,h,w]: a 3×3 convolution of the sample plus the mean of the text
- *   embedding plus a timestep term, so every input moves the output;
+ *   → `out_sample` f32 [B,4,h,w]: a toy ε-predictor that steers the latent towards colour
+ *   fields set by the prompt and smooth blobs of the seed's noise (see `unet` below);
  * - vae_decoder: `latent_sample` f32 [B,4,h,w] → `sample` f32 [B,3,8h,8w] in [-1,1] (1×1
  *   convolution, ×8 nearest resize, tanh);
  * - vae_encoder: `sample` f32 [B,3,H,W] → `latent_parameters` f32 [B,8,H/8,W/8] (8×8 average
@@ -66,6 +66,11 @@ function textEncoder(random: SeededRandom, vocabSize: number): Uint8Array {
 
 function unet(random: SeededRandom): Uint8Array {
   const c = SD15_LATENT_CHANNELS;
+  // A toy denoiser: ε = x_in − s(t)·y, where y (the "clean" latent it steers towards) is a colour
+  // from the prompt's mean embedding plus smooth blobs of the current sample, and
+  // s(t) = exp(3.5 − 0.0062·t) ≈ 1/σ(t) on SD's schedule — so denoised = x − σ·ε lands near y
+  // and the picture becomes colour fields that the prompt and the seed move. A small 3×3
+  // convolution of the sample keeps every input in play.
   return encodeOnnxModel({
     name: 'unet',
     inputs: [
@@ -75,19 +80,29 @@ function unet(random: SeededRandom): Uint8Array {
     ],
     outputs: [{ name: 'out_sample', type: 'float32', shape: ['batch', c, 'height', 'width'] }],
     initializers: [
-      { name: 'conv_w', type: 'float32', dims: [c, c, 3, 3], data: weights(random, c * c * 9, 0.3) },
-      { name: 'conv_b', type: 'float32', dims: [c], data: weights(random, c, 0.1) },
-      { name: 'unsqueeze_axes', type: 'int64', dims: [1], data: BigInt64Array.from([3n]) },
-      { name: 't_scale', type: 'float32', dims: [1], data: Float32Array.from([0.001]) },
+      { name: 'conv_w', type: 'float32', dims: [c, c, 3, 3], data: weights(random, c * c * 9, 0.02) },
+      { name: 'conv_b', type: 'float32', dims: [c], data: new Float32Array(c) },
+      { name: 'colour_w', type: 'float32', dims: [SD15_HIDDEN, c], data: weights(random, SD15_HIDDEN * c, 0.06) },
+      { name: 'spatial_axes', type: 'int64', dims: [2], data: BigInt64Array.from([2n, 3n]) },
+      { name: 'blob_gain', type: 'float32', dims: [1], data: Float32Array.from([0.6]) },
+      { name: 't_slope', type: 'float32', dims: [1], data: Float32Array.from([-0.0062]) },
+      { name: 't_offset', type: 'float32', dims: [1], data: Float32Array.from([3.5]) },
     ],
     nodes: [
-      { op: 'Conv', inputs: ['sample', 'conv_w', 'conv_b'], outputs: ['conv'], attributes: { kernel_shape: { ints: [3, 3] }, pads: { ints: [1, 1, 1, 1] } } },
-      // [B,77,32] → [B,1,1] → [B,1,1,1]: the text's mean, broadcast over the latent.
-      { op: 'ReduceMean', inputs: ['encoder_hidden_states'], outputs: ['text_mean'], attributes: { axes: { ints: [1, 2] }, keepdims: { int: 1 } } },
-      { op: 'Unsqueeze', inputs: ['text_mean', 'unsqueeze_axes'], outputs: ['text_term'] },
-      { op: 'Mul', inputs: ['timestep', 't_scale'], outputs: ['t_term'] },
-      { op: 'Add', inputs: ['conv', 'text_term'], outputs: ['with_text'] },
-      { op: 'Add', inputs: ['with_text', 't_term'], outputs: ['out_sample'] },
+      { op: 'ReduceMean', inputs: ['encoder_hidden_states'], outputs: ['text_vec'], attributes: { axes: { ints: [1] }, keepdims: { int: 0 } } },
+      { op: 'MatMul', inputs: ['text_vec', 'colour_w'], outputs: ['colour'] },
+      { op: 'Unsqueeze', inputs: ['colour', 'spatial_axes'], outputs: ['colour_map'] },
+      { op: 'AveragePool', inputs: ['sample'], outputs: ['blur1'], attributes: { kernel_shape: { ints: [5, 5] }, pads: { ints: [2, 2, 2, 2] }, count_include_pad: { int: 0 } } },
+      { op: 'AveragePool', inputs: ['blur1'], outputs: ['blur2'], attributes: { kernel_shape: { ints: [5, 5] }, pads: { ints: [2, 2, 2, 2] }, count_include_pad: { int: 0 } } },
+      { op: 'Mul', inputs: ['blur2', 'blob_gain'], outputs: ['blobs'] },
+      { op: 'Add', inputs: ['colour_map', 'blobs'], outputs: ['target'] },
+      { op: 'Mul', inputs: ['timestep', 't_slope'], outputs: ['t_lin'] },
+      { op: 'Add', inputs: ['t_lin', 't_offset'], outputs: ['t_log'] },
+      { op: 'Exp', inputs: ['t_log'], outputs: ['inv_sigma'] },
+      { op: 'Mul', inputs: ['target', 'inv_sigma'], outputs: ['pull'] },
+      { op: 'Sub', inputs: ['sample', 'pull'], outputs: ['eps'] },
+      { op: 'Conv', inputs: ['sample', 'conv_w', 'conv_b'], outputs: ['detail'], attributes: { kernel_shape: { ints: [3, 3] }, pads: { ints: [1, 1, 1, 1] } } },
+      { op: 'Add', inputs: ['eps', 'detail'], outputs: ['out_sample'] },
     ],
   });
 }
@@ -99,7 +114,7 @@ function vaeDecoder(random: SeededRandom): Uint8Array {
     inputs: [{ name: 'latent_sample', type: 'float32', shape: ['batch', c, 'latent_height', 'latent_width'] }],
     outputs: [{ name: 'sample', type: 'float32', shape: ['batch', 3, 'height', 'width'] }],
     initializers: [
-      { name: 'w', type: 'float32', dims: [3, c, 1, 1], data: weights(random, 3 * c, 0.8) },
+      { name: 'w', type: 'float32', dims: [3, c, 1, 1], data: weights(random, 3 * c, 0.12) },
       { name: 'b', type: 'float32', dims: [3], data: weights(random, 3, 0.1) },
       { name: 'roi', type: 'float32', dims: [0], data: new Float32Array(0) },
       { name: 'scales', type: 'float32', dims: [4], data: Float32Array.from([1, 1, 8, 8]) },

@@ -56,6 +56,24 @@ test('an image of the asked size, values in 0..1, the same bit for bit for the s
   assert.equal(a.truncated, 0);
 });
 
+test('the stand-in draws structure, not noise: neighbouring pixels are far more alike than distant ones', async () => {
+  const image = await sd15TextToImage(model, { ...base, width: 128, height: 128, steps: 12 });
+  const at = (x: number, y: number, c: number) => image.pixels[(y * 128 + x) * 3 + c]!;
+  let near = 0;
+  let far = 0;
+  let count = 0;
+  for (let y = 0; y < 128; y++) {
+    for (let x = 0; x + 1 < 128; x++) {
+      for (let c = 0; c < 3; c++) {
+        near += Math.abs(at(x, y, c) - at(x + 1, y, c));
+        far += Math.abs(at(x, y, c) - at((x * 37 + 11) % 128, (y * 53 + 7) % 128, c));
+        count++;
+      }
+    }
+  }
+  assert.ok(near / count < 0.5 * (far / count), `adjacent ${near / count} vs distant ${far / count}`);
+});
+
 test('seed 0 is a seed like any other; seed and prompt both change the picture', async () => {
   const zero = await sd15TextToImage(model, { ...base, seed: 0 });
   const zeroAgain = await sd15TextToImage(model, { ...base, seed: 0 });

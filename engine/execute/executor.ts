@@ -11,7 +11,14 @@ import type { ApiWorkflow } from '../graph/api-format.js';
 import { compileGraph } from '../schedule/graph.js';
 import { FlightTable } from './flights.js';
 import { Run, type RunShared } from './run.js';
+import type { ModelsHandle } from '../nodes/context.js';
 import { DEFAULT_CONCURRENCY, type Executor, type ExecutorOptions, type RunOptions, type RunResult } from './types.js';
+
+/** Without a model manager (tests, tools): nodes that need a model get a clear error. */
+export const NO_MODELS: ModelsHandle = {
+  available: false,
+  use: (id) => Promise.reject(new SwitchyardError('not_available', `cannot load model ${id}: this executor has no model manager`, { model: id })),
+};
 
 export type { Executor, ExecutorOptions, RunOptions, RunResult, RunStatus, NodeRunError } from './types.js';
 export { DEFAULT_CONCURRENCY } from './types.js';
@@ -26,7 +33,7 @@ export function createExecutor(options: ExecutorOptions): Executor {
     cache: options.cache,
     folders: options.folders,
     log: options.log,
-    models: options.models ?? { available: false },
+    models: options.models ?? NO_MODELS,
     concurrency,
     flights: new FlightTable(),
     dataType: (name) => registry.dataType(name),

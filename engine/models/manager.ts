@@ -11,13 +11,9 @@
 import { SwitchyardError, toSwitchyardError } from '../errors.js';
 import type { Logger } from '../nodes/context.js';
 
-export interface LoadedModel<T> {
-  value: T;
-  /** Memory it holds (estimated: the weights' bytes). */
-  bytes: number;
-  /** Frees it (onnxruntime sessions: `session.release()`). */
-  release(): Promise<void>;
-}
+import type { LoadedModel, ModelsHandle } from '../nodes/context.js';
+
+export type { LoadedModel } from '../nodes/context.js';
 
 export type ModelLoader<T> = (id: string) => Promise<LoadedModel<T>>;
 
@@ -257,4 +253,13 @@ export class ModelManager<T> {
     }
     this.emit(event);
   }
+}
+
+/** The handle nodes get (`ctx.models`) over one manager. */
+export function modelsHandle(manager: ModelManager<unknown>): ModelsHandle {
+  return {
+    available: true,
+    use: <T, R>(id: string, loader: (id: string) => Promise<LoadedModel<T>>, fn: (value: T) => Promise<R> | R) =>
+      manager.use(id, loader as (id: string) => Promise<LoadedModel<unknown>>, (value) => fn(value as T)),
+  };
 }

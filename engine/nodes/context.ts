@@ -25,9 +25,22 @@ export interface Logger {
   child(bindings: Record<string, unknown>): Logger;
 }
 
-/** Handle to the model manager; the model runtime issue fills it in. */
+/** A model as a loader hands it to the manager: the value, its memory, and how to free it. */
+export interface LoadedModel<T> {
+  value: T;
+  /** Memory it holds (estimated: the weights' bytes). */
+  bytes: number;
+  release(): Promise<void>;
+}
+
+/** Handle to the engine's model manager (LRU by memory, single-flight loads, idle unload). */
 export interface ModelsHandle {
   readonly available: boolean;
+  /**
+   * Runs `fn` with model `id` loaded (by `loader`, once, however many nodes ask at the same
+   * time) and held: it is not evicted while `fn` runs.
+   */
+  use<T, R>(id: string, loader: (id: string) => Promise<LoadedModel<T>>, fn: (value: T) => Promise<R> | R): Promise<R>;
 }
 
 /** The workflow being run, as output nodes embed it into files. */

@@ -16,6 +16,7 @@ import type { RunEvent } from '../execute/events.js';
 import { SwitchyardError } from '../errors.js';
 import { ENGINE_VERSION } from '../version.js';
 import { checkWorkflow, type CheckOptions, type CheckResult } from './check.js';
+import { ModelManager, modelsHandle } from '../models/manager.js';
 
 /** dist/engine/runtime → dist/nodes: the built-in packs, loaded like any community pack. */
 export const BUILTIN_PACKS_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'nodes');
@@ -31,6 +32,8 @@ export interface EngineOptions {
   cacheBytes?: number;
   /** How many independent nodes may run at once (default 4, env `SWITCHYARD_CONCURRENCY`). */
   concurrency?: number;
+  /** Model manager limits (default: no byte or count limit, never idle-unloaded). */
+  models?: { memoryBudgetBytes?: number | null; maxLoaded?: number | null; idleMs?: number | null };
 }
 
 export interface RunRequest extends CheckOptions {
@@ -50,6 +53,8 @@ export interface Engine {
   readonly folders: DataFolders;
   readonly cache: OutputCache;
   readonly executor: Executor;
+  /** Loaded models (sessions), shared by every run; nodes reach it as `ctx.models`. */
+  readonly models: ModelManager<unknown>;
   readonly log: Logger;
   check(input: unknown, options?: CheckOptions): Promise<CheckResult>;
   run(input: unknown, request?: RunRequest): Promise<EngineRunResult>;
@@ -76,10 +81,12 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
     engineVersion: ENGINE_VERSION,
   });
   const cache = new OutputCache({ maxBytes: options.cacheBytes ?? positiveIntFromEnv('SWITCHYARD_CACHE_BYTES') ?? 1024 ** 3 });
+  const models = new ModelManager<unknown>({ ...options.models, log: options.log });
   const executor = createExecutor({
     registry,
     cache,
     folders,
+    models: modelsHandle(models),
     log: options.log,
     concurrency: options.concurrency ?? positiveIntFromEnv('SWITCHYARD_CONCURRENCY') ?? 4,
   });
@@ -91,6 +98,7 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
     folders,
     cache,
     executor,
+    models,
     log: options.log,
     check,
     async run(input, request = {}) {

@@ -4,7 +4,7 @@
  * what exporters actually produce (int32 or int64 ids; int64, float32 or float16 timesteps;
  * scalar, [1] or [B]).
  */
-import type { ComponentContract } from '../../engine/models/contract.js';
+import type { ComponentContract } from '../../engine/nodes/index.js';
 
 const FLOAT = ['float32', 'float16'] as const;
 

@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SwitchyardError } from '../../engine/nodes/index.js';
 import type { Folders, ImageValue, Logger, NodeContext, RunWorkflowInfo } from '../../engine/nodes/index.js';
+import { NO_MODELS } from '../../engine/execute/executor.js';
 
 export interface RecordedLogLine {
   level: 'debug' | 'info' | 'warn' | 'error';
@@ -66,7 +67,7 @@ export async function createTestContext(options: TestContextOptions = {}): Promi
     controller,
     folders,
     log: recordingLogger(logLines, { runId, nodeId }),
-    models: { available: false },
+    models: NO_MODELS,
     workflow: options.workflow ?? { prompt: { schemaVersion: 1, nodes: {} } },
     progressCalls,
     previews,

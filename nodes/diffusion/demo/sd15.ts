@@ -19,7 +19,7 @@
 import { SeededRandom } from '../sampling/noise.js';
 import { BYTE_TO_CHAR } from '../text/byte-unicode.js';
 import { END_TOKEN, START_TOKEN } from '../text/clip-tokenizer.js';
-import { encodeOnnxModel } from '../../../engine/models/onnx/model-writer.js';
+import { encodeOnnxModel } from '../../../engine/nodes/index.js';
 
 export const SD15_HIDDEN = 32;
 export const SD15_LATENT_CHANNELS = 4;

@@ -7,7 +7,7 @@
  * rank) follow what the session reports, so real exports and the demo stand-in both run.
  */
 import ort from 'onnxruntime-node';
-import type { SessionInfo } from '../../../engine/models/contract.js';
+import type { SessionInfo } from '../../../engine/nodes/index.js';
 import { SeededRandom } from '../sampling/noise.js';
 import { karrasSigmas, normalSigmas, scaledLinearSchedule, timestepAt } from '../sampling/sigmas.js';
 import { cfgMix, ddimStep, eulerAncestralStep, eulerStep } from '../sampling/steps.js';

@@ -158,7 +158,7 @@ test('packs in <data>/packs load in the CLI; a broken pack is reported and the r
   const packs = await cli('packs', '--json', '--data', dataDir);
   assert.equal(packs.code, 0);
   const report = JSON.parse(packs.stdout) as { loaded: { name: string; source: string }[]; failed: { name?: string; path: string; code: string; reason: string }[] };
-  assert.deepEqual(report.loaded.map((p) => `${p.name}:${p.source}`).sort(), ['core:builtin', 'image:builtin', 'slow:folder']);
+  assert.deepEqual(report.loaded.map((p) => `${p.name}:${p.source}`).sort(), ['core:builtin', 'diffusion:builtin', 'image:builtin', 'slow:folder']);
   assert.equal(report.failed.length, 1);
   assert.equal(report.failed[0]!.code, 'pack_load_failed');
   assert.match(report.failed[0]!.reason, /this pack is broken/);

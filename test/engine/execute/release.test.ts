@@ -17,6 +17,7 @@ import { FlightTable } from '../../../engine/execute/flights.js';
 import { Run, type RunShared } from '../../../engine/execute/run.js';
 import type { RunOptions, RunResult } from '../../../engine/execute/types.js';
 import { folders, harness, memoryLogger, registryOf, workflow } from './harness.js';
+import { NO_MODELS } from '../../../engine/execute/executor.js';
 
 /** What each node saw held by the run when it ran (sorted ids), by node id. */
 type Seen = Record<string, string[]>;
@@ -32,7 +33,7 @@ function direct(types: (current: () => Run) => AnyNodeType[], options: { maxByte
   const registry = registryOf(...types(() => current!));
   const cache = new OutputCache({ maxBytes: options.maxBytes ?? 64 * 1024 * 1024 });
   const shared: RunShared = {
-    cache, folders, log: memoryLogger().log, models: { available: false }, concurrency: options.concurrency ?? 1,
+    cache, folders, log: memoryLogger().log, models: NO_MODELS, concurrency: options.concurrency ?? 1,
     flights: new FlightTable(), dataType: (name) => registry.dataType(name),
   };
   let count = 0;

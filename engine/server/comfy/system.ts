@@ -90,7 +90,7 @@ export function systemStats(ctx: ServerContext) {
 }
 
 export function freeMemory(ctx: ServerContext) {
-  return (req: Request, res: Response): void => {
+  return async (req: Request, res: Response): Promise<void> => {
     const body = parseInput(FreeBodySchema, req.body ?? {}, 'free request');
     const notes: string[] = [];
     let cacheBytesFreed = 0;
@@ -99,12 +99,14 @@ export function freeMemory(ctx: ServerContext) {
       ctx.engine.cache.clear();
       ctx.log.info({ bytes: cacheBytesFreed }, 'output cache cleared on request (POST /free)');
     }
+    let unloaded = false;
     if (body.unload_models === true) {
-      const note = 'unload_models: this server has no model manager yet, so no model was unloaded';
-      notes.push(note);
-      ctx.log.warn({ route: 'POST /free' }, note);
+      const result = await ctx.engine.models.unloadAll();
+      unloaded = true;
+      if (result.pending.length > 0) notes.push(`unload_models: ${result.pending.join(', ')} in use, unloaded when their nodes finish`);
+      ctx.log.info({ route: 'POST /free', ...result }, 'models unloaded on request');
     }
-    res.json({ cache_cleared: body.free_memory === true, cache_bytes_freed: cacheBytesFreed, models_unloaded: false, notes });
+    res.json({ cache_cleared: body.free_memory === true, cache_bytes_freed: cacheBytesFreed, models_unloaded: unloaded, notes });
   };
 }
 

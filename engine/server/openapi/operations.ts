@@ -28,7 +28,7 @@ import { ServeQuerySchema, UploadFieldsSchema } from '../api/files.js';
 import { JsonUploadSchema } from '../files/upload-request.js';
 import { UploadResultSchema } from '../files/uploads.js';
 import { HealthReportSchema } from '../ops/health.js';
-import { ModelIdParamsSchema, ModelIdSchema, ModelsReportSchema } from '../ops/models.js';
+import { ModelIdParamsSchema, ModelIdSchema, ModelsReportSchema, UnloadAllResponseSchema, UnloadResponseSchema } from '../ops/models.js';
 import { MetricsSnapshotSchema } from '../ops/metrics.js';
 import { LogsClearedSchema, LogsPageSchema, LogsQuerySchema } from '../ops/logs.js';
 import { SettingsViewSchema } from '../ops/settings.js';
@@ -137,8 +137,8 @@ const native: Operation[] = [
 
   { method: 'get', path: '/api/health', tag: 'operations', summary: 'Version, uptime, Node, execution providers, CPU/GPU, memory, queue, cache', responses: { 200: OK('Health', HealthReportSchema) } },
   { method: 'get', path: '/api/models', tag: 'operations', summary: 'Models available and loaded, with memory', responses: { 200: OK('Models', ModelsReportSchema) } },
-  { method: 'post', path: '/api/models/{id}/unload', tag: 'operations', summary: 'Unload one model', params: ModelIdParamsSchema, responses: { 400: OK('Bad model id'), 501: OK('Not available until the model manager exists') } },
-  { method: 'post', path: '/api/models/unload-all', tag: 'operations', summary: 'Unload every model', responses: { 501: OK('Not available until the model manager exists') } },
+  { method: 'post', path: '/api/models/{id}/unload', tag: 'operations', summary: 'Unload one model', params: ModelIdParamsSchema, responses: { 200: OK('Unloaded', UnloadResponseSchema), 202: OK('In use: unloaded when its nodes finish', UnloadResponseSchema), 400: OK('Bad model id'), 404: OK('Not loaded') } },
+  { method: 'post', path: '/api/models/unload-all', tag: 'operations', summary: 'Unload every model', responses: { 200: OK('Unloaded now, and pending (in use)', UnloadAllResponseSchema) } },
   { method: 'get', path: '/api/metrics', tag: 'operations', summary: 'Metrics as JSON (with recent series for charts)', responses: { 200: OK('Metrics', MetricsSnapshotSchema) } },
   { method: 'get', path: '/metrics', tag: 'operations', summary: 'Metrics in Prometheus text format', responses: { 200: { description: 'Prometheus exposition format 0.0.4', contentType: 'text/plain' } } },
   { method: 'get', path: '/api/logs', tag: 'operations', summary: 'Recent structured log lines', query: LogsQuerySchema, responses: { 200: OK('Log lines', LogsPageSchema) } },
@@ -169,7 +169,7 @@ const comfyui: Operation[] = [
   ...comfy({ method: 'get', path: '/object_info', summary: 'Every node definition in ComfyUI\'s shape', responses: { 200: OK('Node definitions by type'), 304: OK('Unchanged since the ETag sent') } }),
   ...comfy({ method: 'get', path: '/object_info/{nodeClass}', summary: 'One node definition in ComfyUI\'s shape', params: ComfyObjectInfoParams, responses: { 200: OK('`{<type>: definition}`') } }),
   ...comfy({ method: 'get', path: '/system_stats', summary: 'System and device information', responses: { 200: OK('`{system, devices}`') } }),
-  ...comfy({ method: 'post', path: '/free', summary: 'Free memory / unload models', body: FreeBodySchema, responses: { 200: OK('Done'), 501: OK('Unloading models is not available until the model manager exists') } }),
+  ...comfy({ method: 'post', path: '/free', summary: 'Free memory / unload models', body: FreeBodySchema, responses: { 200: OK('Done (`models_unloaded`, `cache_cleared`, notes)') } }),
   ...comfy({ method: 'get', path: '/embeddings', summary: 'Embeddings (none)', responses: { 200: OK('An empty list') } }),
   ...comfy({ method: 'get', path: '/extensions', summary: 'Front-end extensions (none)', responses: { 200: OK('An empty list') } }),
   ...comfy({ method: 'get', path: '/features', summary: 'Server feature flags', responses: { 200: OK('Feature flags') } }),
@@ -193,8 +193,8 @@ const legacy: Operation[] = [
   { method: 'get', path: '/api/tts/status', tag: 'legacy', summary: 'Text-to-speech availability', responses: { 200: OK('Status', TtsStatusSchema) } },
   { method: 'get', path: '/api/comfyui/status', tag: 'legacy', summary: 'ComfyUI endpoints served here (and a remote ComfyUI probe when configured)', responses: { 200: OK('Status', ComfyStatusSchema) } },
   { method: 'get', path: '/models', tag: 'legacy', summary: 'Models (older shape)', responses: { 200: OK('Models', LegacyModelsSchema) } },
-  { method: 'post', path: '/api/unload/{model}', tag: 'legacy', summary: 'Unload a model (as POST /api/models/{id}/unload)', params: LegacyModelParams, responses: { 400: OK('Bad model name'), 501: OK('Not available until the model manager exists') } },
-  { method: 'post', path: '/api/unload-all', tag: 'legacy', summary: 'Unload every model (as POST /api/models/unload-all)', responses: { 501: OK('Not available until the model manager exists') } },
+  { method: 'post', path: '/api/unload/{model}', tag: 'legacy', summary: 'Unload a model (as POST /api/models/{id}/unload)', params: LegacyModelParams, responses: { 200: OK('Unloaded (`{success, model, id, outcome}`)'), 202: OK('In use: unloaded when its nodes finish'), 400: OK('Bad model name'), 404: OK('Not loaded') } },
+  { method: 'post', path: '/api/unload-all', tag: 'legacy', summary: 'Unload every model (as POST /api/models/unload-all)', responses: { 200: OK('`{success, unloaded, pending}`') } },
   { method: 'get', path: '/api/download/{path}', tag: 'legacy', summary: 'Download an output file (attachment)', params: FilePathParams, rest: 'path', expressPattern: '/^\\/api\\/download\\/.+/', responses: { 200: FILE, 400: OK('Unsafe path'), 404: OK('No such file') } },
   { method: 'get', path: '/api/dashboard/status', tag: 'legacy', summary: 'Dashboard: status', responses: { 200: OK('Status', DashboardStatusSchema) } },
   { method: 'get', path: '/api/dashboard/results', tag: 'legacy', summary: 'Dashboard: finished runs with their files', query: DashboardResultsQuerySchema, responses: { 200: OK('Results', DashboardResultsSchema) } },

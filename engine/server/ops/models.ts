@@ -11,11 +11,10 @@ import { z } from 'zod';
 import { SwitchyardError } from '../../errors.js';
 import type { ServerContext } from '../context.js';
 
-export const MODEL_MANAGER_MISSING = 'the model manager arrives with the model runtime; models on disk are listed, but none can be loaded or unloaded yet';
+export const MODELS_MESSAGE = 'models load on first use by a node and stay loaded within the model limits in settings; unload them here to free memory at once';
 
 export const ModelsReportSchema = z.object({
-  /** `not_available` until the model manager exists. */
-  manager: z.enum(['not_available']),
+  manager: z.enum(['ready']),
   message: z.string(),
   /** Top-level entries of the models folder (hidden ones skipped), by name. */
   available: z.array(
@@ -28,7 +27,18 @@ export const ModelsReportSchema = z.object({
       modifiedAt: z.string(),
     }),
   ),
-  loaded: z.array(z.never()),
+  loaded: z.array(
+    z.object({
+      id: z.string(),
+      bytes: z.number(),
+      /** Nodes holding it now: it is not unloaded while held. */
+      inUse: z.number(),
+      loadedAt: z.string(),
+      lastUsedAt: z.string(),
+      /** Unload asked while in use: it happens at the last release. */
+      unloadPending: z.boolean(),
+    }),
+  ),
   memory: z.object({ loadedBytes: z.number(), budgetBytes: z.number().nullable() }),
   /** True when the walk stopped early (too deep or too many files): sizes are lower bounds. */
   truncated: z.boolean(),
@@ -105,12 +115,13 @@ export async function modelsReport(ctx: Pick<ServerContext, 'engine' | 'settings
       available.push({ id: name, kind: 'file', bytes: info.size, files: 1, modifiedAt: info.mtime.toISOString() });
     }
   }
+  const manager = ctx.engine.models;
   return {
-    manager: 'not_available',
-    message: MODEL_MANAGER_MISSING,
+    manager: 'ready',
+    message: MODELS_MESSAGE,
     available,
-    loaded: [],
-    memory: { loadedBytes: 0, budgetBytes: ctx.settings.current().modelMemoryBytes },
+    loaded: manager.list().map((m) => ({ ...m, loadedAt: new Date(m.loadedAt).toISOString(), lastUsedAt: new Date(m.lastUsedAt).toISOString() })),
+    memory: { loadedBytes: manager.loadedBytes, budgetBytes: ctx.settings.current().modelMemoryBytes },
     truncated: walk.truncated,
   };
 }
@@ -123,7 +134,25 @@ export const ModelIdSchema = z
   .regex(/^[A-Za-z0-9][A-Za-z0-9._+@-]*$/, 'a model id is a name from GET /api/models (letters, digits, ".", "_", "-", "+", "@"; no slashes)');
 export const ModelIdParamsSchema = z.object({ id: ModelIdSchema });
 
-/** What unload routes answer until the manager exists. */
-export function modelManagerMissing(action: string): SwitchyardError {
-  return new SwitchyardError('not_available', `cannot ${action}: ${MODEL_MANAGER_MISSING}`, { manager: 'not_available' });
+export const UnloadResponseSchema = z.object({
+  id: z.string(),
+  outcome: z.enum(['unloaded', 'pending']).describe('pending: in use now, unloaded at its last release'),
+});
+export const UnloadAllResponseSchema = z.object({
+  unloaded: z.array(z.string()),
+  pending: z.array(z.string()).describe('In use now: unloaded at their last release'),
+});
+
+/** Unloads one model: 404 `not_found` when it is not loaded. */
+export async function unloadModel(ctx: Pick<ServerContext, 'engine' | 'log'>, id: string): Promise<z.infer<typeof UnloadResponseSchema>> {
+  const outcome = await ctx.engine.models.unload(id);
+  if (outcome === 'not_loaded') throw new SwitchyardError('not_found', `model ${JSON.stringify(id)} is not loaded`, { model: id });
+  ctx.log.info({ model: id, outcome }, 'model unload requested');
+  return { id, outcome };
+}
+
+export async function unloadAllModels(ctx: Pick<ServerContext, 'engine' | 'log'>): Promise<z.infer<typeof UnloadAllResponseSchema>> {
+  const result = await ctx.engine.models.unloadAll();
+  ctx.log.info(result, 'unload of every model requested');
+  return result;
 }

@@ -14,7 +14,7 @@ import { PROMETHEUS_CONTENT_TYPE } from '../../metrics/prometheus.js';
 import { parseInput } from '../http/parse.js';
 import type { ServerContext } from '../context.js';
 import { healthReport } from './health.js';
-import { ModelIdParamsSchema, modelManagerMissing, modelsReport } from './models.js';
+import { ModelIdParamsSchema, modelsReport, unloadAllModels, unloadModel } from './models.js';
 import { metricsSnapshot, prometheusText } from './metrics.js';
 import { clearLogs, logsQuery } from './logs.js';
 import { settingsView, updateSettings } from './settings.js';
@@ -30,12 +30,13 @@ export function opsRoutes(ctx: ServerContext): Router {
   router.get('/api/models', async (_req, res) => {
     res.set(noStore).json(await modelsReport(ctx));
   });
-  router.post('/api/models/unload-all', () => {
-    throw modelManagerMissing('unload models');
+  router.post('/api/models/unload-all', async (_req, res) => {
+    res.json(await unloadAllModels(ctx));
   });
-  router.post('/api/models/:id/unload', (req) => {
+  router.post('/api/models/:id/unload', async (req, res) => {
     const { id } = parseInput(ModelIdParamsSchema, req.params, 'path');
-    throw modelManagerMissing(`unload ${JSON.stringify(id)}`);
+    const result = await unloadModel(ctx, id);
+    res.status(result.outcome === 'pending' ? 202 : 200).json(result);
   });
 
   router.get('/api/metrics', async (_req, res) => {

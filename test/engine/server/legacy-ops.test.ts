@@ -37,7 +37,7 @@ test('dashboard status answers the health figures in the older shape', async () 
   assert.ok(Array.isArray(body.system.gpu.devices), 'GPU devices are listed (empty, with a reason, without a GPU)');
   assert.ok(body.system.gpu.devices.length > 0 || typeof body.system.gpu.reason === 'string');
   assert.ok(body.execution_providers.includes('cpu'));
-  assert.equal(body.models.manager, 'not_available');
+  assert.equal(body.models.manager, 'ready');
   assert.ok(body.packs.loaded >= 2);
 });
 
@@ -175,19 +175,14 @@ test('GET /models lists the models folder in the older shape', async () => {
   assert.deepEqual(body.loaded, []);
 });
 
-test('unload routes answer exactly what the native ones do: 501 not_available, 400 for a bad name', async () => {
-  const pairs: [string, string][] = [
-    ['/api/unload/tiny.onnx', '/api/models/tiny.onnx/unload'],
-    ['/api/unload-all', '/api/models/unload-all'],
-  ];
-  for (const [legacy, native] of pairs) {
-    const a = await server.request(legacy, { method: 'POST' });
-    const b = await server.request(native, { method: 'POST' });
-    assert.equal(a.status, 501, legacy);
-    assert.equal(b.status, 501, native);
-    assert.equal(a.body.error.code, 'not_available');
-    assert.equal(a.body.error.message, b.body.error.message);
-  }
+test('unload routes answer what the native ones do: 404 for a model not loaded, 400 for a bad name', async () => {
+  const a = await server.request('/api/unload/tiny.onnx', { method: 'POST' });
+  const b = await server.request('/api/models/tiny.onnx/unload', { method: 'POST' });
+  assert.deepEqual([a.status, b.status], [404, 404]);
+  assert.equal(a.body.error.code, 'not_found');
+  assert.equal(a.body.error.message, b.body.error.message);
+  const all = await server.request('/api/unload-all', { method: 'POST' });
+  assert.deepEqual([all.status, all.body], [200, { success: true, unloaded: [], pending: [] }]);
   // Raw requests: fetch would normalise `..` away before the server saw it.
   for (const bad of ['..', '%2e%2e', '.hidden', 'a%2Fb', '..%2f..%2fsecret', 'a%5cb', '%00x', 'x'.repeat(300)]) {
     const a = await rawRequest(server.url, `/api/unload/${bad}`, { method: 'POST' });

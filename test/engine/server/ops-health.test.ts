@@ -92,7 +92,7 @@ test('GPU providers count as available only where a GPU they can use was seen', 
   assert.deepEqual(availableProviders({ ...info, loaded: false, providers: [] }, h200, 'linux'), []);
 });
 
-test('GET /api/models lists what is in the models folder, says the manager is not there yet; unloading answers 501', async () => {
+test('GET /api/models lists the models folder and what is loaded; a model used by a run can be unloaded', async () => {
   const server = await startTestServer();
   try {
     const models = join(server.dataDir, 'models');
@@ -104,21 +104,32 @@ test('GET /api/models lists what is in the models folder, says the manager is no
     const listed = await server.request('/api/models');
     assert.equal(listed.status, 200);
     const report = ModelsReportSchema.parse(listed.body);
-    assert.equal(report.manager, 'not_available');
-    assert.match(report.message, /model manager/);
+    assert.equal(report.manager, 'ready');
     assert.deepEqual(report.loaded, []);
     assert.equal(report.truncated, false);
     assert.deepEqual(report.available.map((m) => [m.id, m.kind, m.bytes, m.files]), [
       ['caption.onnx', 'file', 1000, 1],
       ['sdxl-tiny', 'folder', 4098, 2],
     ]);
+    // Nothing loaded: unloading one is a 404, unloading all an empty success.
+    const missing = await server.request('/api/models/sdxl-tiny/unload', { method: 'POST' });
+    assert.equal(missing.status, 404);
+    assert.equal(missing.body.error.code, 'not_found');
+    assert.deepEqual((await server.request('/api/models/unload-all', { method: 'POST' })).body, { unloaded: [], pending: [] });
 
-    for (const path of ['/api/models/sdxl-tiny/unload', '/api/models/unload-all']) {
-      const unload = await server.request(path, { method: 'POST' });
-      assert.equal(unload.status, 501, path);
-      assert.equal(unload.body.error.code, 'not_available');
-      assert.match(unload.body.error.message, /model manager arrives with the model runtime/);
-    }
+    // A run loads the demo model through the manager; it is listed with its memory, then unloaded.
+    const run = await server.request('/api/runs', { body: { workflow: { schemaVersion: 1, nodes: {
+      t: { type: 'diffusion.text_to_image', inputs: { model: 'demo-sd15', prompt: 'a barn', width: 64, height: 64, steps: 2 } },
+      p: { type: 'image.preview', inputs: { images: ['t', 0] } },
+    } } } });
+    assert.equal(run.status, 202, run.text);
+    for (let i = 0; i < 200 && (await server.request(`/api/runs/${run.body.id}`)).body.status !== 'success'; i++) await new Promise((r) => setTimeout(r, 50));
+    const loaded = ModelsReportSchema.parse((await server.request('/api/models')).body);
+    assert.deepEqual(loaded.loaded.map((m) => [m.id, m.inUse]), [['demo-sd15', 0]]);
+    assert.ok(loaded.memory.loadedBytes > 0);
+    const unloaded = await server.request('/api/models/demo-sd15/unload', { method: 'POST' });
+    assert.deepEqual([unloaded.status, unloaded.body], [200, { id: 'demo-sd15', outcome: 'unloaded' }]);
+    assert.deepEqual(ModelsReportSchema.parse((await server.request('/api/models')).body).loaded, []);
   } finally {
     await server.dispose();
   }

@@ -112,6 +112,14 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     closing: false,
   };
   const stopForwardingLogs = forwardLogLines(ctx);
+  // Model loads, evictions and unloads: counted, and broadcast to live clients as `model:*`.
+  const stopModelEvents = engine.models.on((event) => {
+    if (event.type === 'model_loaded') metrics.models.loaded();
+    else if (event.type === 'model_evicted') metrics.models.evicted(event.reason);
+    else if (event.type === 'model_unloaded') metrics.models.evicted('request');
+    metrics.models.resident(engine.models.list().length, engine.models.loadedBytes);
+    ctx.live.broadcast(`model:${event.type.slice('model_'.length)}`, event);
+  });
   const app = createApp(ctx);
   // Node's own answer to an HTTP/1.1 request without Host is an empty 400; ours has the JSON error shape.
   const http = createServer({ requireHostHeader: false }, (req, res) => {
@@ -188,6 +196,9 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
       } finally {
         metrics.dispose();
         stopForwardingLogs();
+        stopModelEvents();
+        // Every onnxruntime session is released (runs are over by now).
+        await engine.models.close().catch((error: unknown) => log.error({ err: error }, 'releasing the loaded models failed'));
         await Promise.allSettled(attached.map((a) => a.close()));
         // Kept-alive and upgraded connections still open: nothing more will be answered on them.
         for (const socket of sockets) socket.destroy();

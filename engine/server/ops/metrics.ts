@@ -18,7 +18,7 @@ import { ENGINE_VERSION } from '../../version.js';
 import type { ServerContext } from '../context.js';
 
 export const RUN_STATUS_LABELS = ['success', 'error', 'interrupted', 'cancelled'] as const;
-export const MODEL_EVICTION_REASONS = ['memory', 'idle', 'request'] as const;
+export const MODEL_EVICTION_REASONS = ['memory', 'count', 'idle', 'request'] as const;
 export type ModelEvictionReason = (typeof MODEL_EVICTION_REASONS)[number];
 
 /** Seconds: from quick image ops to minutes-long diffusion or video nodes. */
@@ -89,7 +89,7 @@ export const MetricsSnapshotSchema = z.object({
   }),
   models: z.object({
     loads: z.number(),
-    evictions: z.object({ memory: z.number(), idle: z.number(), request: z.number() }),
+    evictions: z.object({ memory: z.number(), count: z.number(), idle: z.number(), request: z.number() }),
     loaded: z.number(),
     bytes: z.number(),
   }),
@@ -152,7 +152,7 @@ export function createServerMetrics(options: ServerMetricsOptions): ServerMetric
   const cacheMaxBytes = registry.gauge({ name: 'switchyard_cache_max_bytes', help: 'Byte budget of the output cache.' });
   const cacheEntries = registry.gauge({ name: 'switchyard_cache_entries', help: 'Entries in the output cache.' });
   const modelLoads = registry.counter({ name: 'switchyard_model_loads_total', help: 'Models loaded by the model manager.' });
-  const modelEvictions = registry.counter({ name: 'switchyard_model_evictions_total', help: 'Models unloaded, by reason (memory budget, idle, request).', labelNames: ['reason'] });
+  const modelEvictions = registry.counter({ name: 'switchyard_model_evictions_total', help: 'Models unloaded, by reason (memory budget, count limit, idle, request).', labelNames: ['reason'] });
   for (const reason of MODEL_EVICTION_REASONS) modelEvictions.touch({ reason });
   const modelsLoaded = registry.gauge({ name: 'switchyard_models_loaded', help: 'Models loaded now.' });
   const modelBytes = registry.gauge({ name: 'switchyard_models_memory_bytes', help: 'Memory taken by loaded models.' });
@@ -287,7 +287,7 @@ export function createServerMetrics(options: ServerMetricsOptions): ServerMetric
         cache: { hits, misses, evictions: cacheEvictions.get(), entries: cacheEntries.get(), bytes: cacheBytes.get(), maxBytes: cacheMaxBytes.get(), hitRate: hits + misses > 0 ? hits / (hits + misses) : null },
         models: {
           loads: modelLoads.get(),
-          evictions: { memory: modelEvictions.get({ reason: 'memory' }), idle: modelEvictions.get({ reason: 'idle' }), request: modelEvictions.get({ reason: 'request' }) },
+          evictions: { memory: modelEvictions.get({ reason: 'memory' }), count: modelEvictions.get({ reason: 'count' }), idle: modelEvictions.get({ reason: 'idle' }), request: modelEvictions.get({ reason: 'request' }) },
           loaded: modelsLoaded.get(),
           bytes: modelBytes.get(),
         },

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { startTestServer } from '../../helpers/server.js';
 import { ENGINE_VERSION } from '../../../engine/version.js';
 import { HealthReportSchema } from '../../../engine/server/ops/health.js';
+import { connectSocket } from './helpers-runs.js';
 import { ModelsReportSchema } from '../../../engine/server/ops/models.js';
 import { availableProviders, parseNvidiaSmi, type OnnxRuntimeInfo } from '../../../engine/server/ops/system-info.js';
 
@@ -118,6 +119,7 @@ test('GET /api/models lists the models folder and what is loaded; a model used b
     assert.deepEqual((await server.request('/api/models/unload-all', { method: 'POST' })).body, { unloaded: [], pending: [] });
 
     // A run loads the demo model through the manager; it is listed with its memory, then unloaded.
+    const live = await connectSocket(server.url);
     const run = await server.request('/api/runs', { body: { workflow: { schemaVersion: 1, nodes: {
       t: { type: 'diffusion.text_to_image', inputs: { model: 'demo-sd15', prompt: 'a barn', width: 64, height: 64, steps: 2 } },
       p: { type: 'image.preview', inputs: { images: ['t', 0] } },
@@ -127,9 +129,21 @@ test('GET /api/models lists the models folder and what is loaded; a model used b
     const loaded = ModelsReportSchema.parse((await server.request('/api/models')).body);
     assert.deepEqual(loaded.loaded.map((m) => [m.id, m.inUse]), [['demo-sd15', 0]]);
     assert.ok(loaded.memory.loadedBytes > 0);
+    const metricsLoaded = (await server.request('/api/metrics')).body.models;
+    assert.deepEqual([metricsLoaded.loads, metricsLoaded.loaded], [1, 1]);
+    assert.equal(metricsLoaded.bytes, loaded.memory.loadedBytes);
     const unloaded = await server.request('/api/models/demo-sd15/unload', { method: 'POST' });
     assert.deepEqual([unloaded.status, unloaded.body], [200, { id: 'demo-sd15', outcome: 'unloaded' }]);
     assert.deepEqual(ModelsReportSchema.parse((await server.request('/api/models')).body).loaded, []);
+    // Live clients heard both, as broadcasts.
+    const heardLoad = await live.waitFor((e) => e.name === 'model:loaded', 'model:loaded');
+    assert.equal(heardLoad.payload.id, 'demo-sd15');
+    assert.ok(heardLoad.payload.bytes > 0);
+    await live.waitFor((e) => e.name === 'model:unloaded' && e.payload.id === 'demo-sd15', 'model:unloaded');
+    live.close();
+    const metricsAfter = (await server.request('/api/metrics')).body.models;
+    assert.deepEqual([metricsAfter.loaded, metricsAfter.bytes, metricsAfter.evictions.request], [0, 0, 1]);
+    assert.match((await server.request('/metrics')).text, /switchyard_model_evictions_total\{reason="request"\} 1/);
   } finally {
     await server.dispose();
   }

@@ -33,7 +33,7 @@ test('GET /api/metrics counts a real run, its node durations by type, and cache 
     assert.equal(after2.nodes.executed, after1.nodes.executed + second.executed.length);
     assert.equal(after2.queue.queued, 0);
     assert.equal(after2.models.loads, 0);
-    assert.deepEqual(after2.models.evictions, { memory: 0, idle: 0, request: 0 });
+    assert.deepEqual(after2.models.evictions, { memory: 0, count: 0, idle: 0, request: 0 });
     assert.ok(after2.memory.rssBytes > 0);
     // HTTP requests are labelled by route pattern.
     assert.ok(after2.http.byRoute.some((r) => r.method === 'POST' && r.route === '/api/runs' && r.status === 202 && r.count === 2));

@@ -77,6 +77,11 @@ export class ModelManager<T> {
     return () => this.listeners.delete(listener);
   }
 
+  /** The limits in force (null: none). */
+  get limits(): { memoryBudgetBytes: number | null; maxLoaded: number | null; idleMs: number | null } {
+    return { memoryBudgetBytes: this.options.memoryBudgetBytes ?? null, maxLoaded: this.options.maxLoaded ?? null, idleMs: this.options.idleMs ?? null };
+  }
+
   get loadedBytes(): number {
     let total = 0;
     for (const entry of this.entries.values()) total += entry.loaded.bytes;

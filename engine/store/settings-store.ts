@@ -25,9 +25,9 @@ export const SettingsSchema = z.strictObject({
   queueConcurrency: z.number().int().min(1).max(64).describe('Runs executing at once. Applies after a restart.'),
   historyCap: z.number().int().min(1).max(1_000_000).describe('Finished runs kept in history. Applies after a restart.'),
   cacheBytes: z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER).describe('Byte budget of the node output cache. Applies after a restart.'),
-  modelMemoryBytes: z.number().int().positive().max(Number.MAX_SAFE_INTEGER).nullable().describe('Memory the model manager may fill with loaded models (null: its default). Stored now; applies once the model manager exists.'),
-  maxLoadedModels: z.number().int().min(1).max(1000).nullable().describe('Most models loaded at once (null: no count limit). Stored now; applies once the model manager exists.'),
-  modelIdleSeconds: z.number().int().nonnegative().max(7 * 24 * 3600).nullable().describe('Unload a model unused this long (0: never; null: the manager default). Stored now; applies once the model manager exists.'),
+  modelMemoryBytes: z.number().int().positive().max(Number.MAX_SAFE_INTEGER).nullable().describe('Memory loaded models may take together; the least recently used is unloaded beyond it (null: no limit). Applies after a restart.'),
+  maxLoadedModels: z.number().int().min(1).max(1000).nullable().describe('Most models loaded at once, like the older API\'s MAX_LOADED_MODELS (null: no count limit). Applies after a restart.'),
+  modelIdleSeconds: z.number().int().nonnegative().max(7 * 24 * 3600).nullable().describe('Unload a model unused this long, like the older API\'s MODEL_TIMEOUT (0 or null: never). Applies after a restart.'),
 });
 export type Settings = z.infer<typeof SettingsSchema>;
 export type SettingKey = keyof Settings;

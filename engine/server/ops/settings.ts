@@ -24,7 +24,7 @@ import {
 import type { ServerConfig } from '../config.js';
 import type { ServerContext } from '../context.js';
 
-export const SettingEffectSchema = z.enum(['live', 'restart', 'model_manager']);
+export const SettingEffectSchema = z.enum(['live', 'restart']);
 export type SettingEffect = z.infer<typeof SettingEffectSchema>;
 
 /** When a change to each setting takes effect. */
@@ -36,9 +36,9 @@ export const SETTING_EFFECTS: Readonly<Record<SettingKey, SettingEffect>> = {
   queueConcurrency: 'restart',
   historyCap: 'restart',
   cacheBytes: 'restart',
-  modelMemoryBytes: 'model_manager',
-  maxLoadedModels: 'model_manager',
-  modelIdleSeconds: 'model_manager',
+  modelMemoryBytes: 'restart',
+  maxLoadedModels: 'restart',
+  modelIdleSeconds: 'restart',
 };
 
 const DEFAULT_CACHE_BYTES = 1024 ** 3;
@@ -86,7 +86,7 @@ export interface PreparedSettings {
   /** The configuration with the stored overrides laid over it. */
   config: ServerConfig;
   /** Engine options the stored overrides decide (spread over the caller's engine options). */
-  engine: { cacheBytes?: number };
+  engine: { cacheBytes?: number; models: { memoryBudgetBytes: number | null; maxLoaded: number | null; idleMs: number | null } };
   state: SettingsState;
 }
 
@@ -129,7 +129,15 @@ export async function prepareSettings(options: PrepareSettingsOptions): Promise<
       queueConcurrency: atStart.queueConcurrency,
       historyCap: atStart.historyCap,
     },
-    engine: stored.cacheBytes === undefined ? {} : { cacheBytes: stored.cacheBytes },
+    engine: {
+      ...(stored.cacheBytes === undefined ? {} : { cacheBytes: stored.cacheBytes }),
+      // The model manager's limits (null: none; idle 0: never unload for idleness).
+      models: {
+        memoryBudgetBytes: atStart.modelMemoryBytes,
+        maxLoaded: atStart.maxLoadedModels,
+        idleMs: atStart.modelIdleSeconds === null || atStart.modelIdleSeconds === 0 ? null : atStart.modelIdleSeconds * 1000,
+      },
+    },
     state: { store, defaults, atStart, current },
   };
 }

@@ -18,7 +18,7 @@ test('GET /api/settings answers values, defaults, overrides and when each applie
     assert.deepEqual(view.pendingRestart, []);
     assert.equal(view.effects.logLevel, 'live');
     assert.equal(view.effects.queueConcurrency, 'restart');
-    assert.equal(view.effects.maxLoadedModels, 'model_manager');
+    assert.equal(view.effects.maxLoadedModels, 'restart');
   } finally {
     await server.dispose();
   }
@@ -88,7 +88,7 @@ test('settings persist across a restart; restart-time ones are pending until the
     const put = await first.request('/api/settings', { method: 'PUT', body: { queueConcurrency: 3, historyCap: 77, cacheBytes: 5_000_000, logLevel: 'warn', maxLoadedModels: 2 } });
     assert.equal(put.status, 200);
     const view = SettingsViewSchema.parse(put.body);
-    assert.deepEqual([...view.pendingRestart].sort(), ['cacheBytes', 'historyCap', 'queueConcurrency']);
+    assert.deepEqual([...view.pendingRestart].sort(), ['cacheBytes', 'historyCap', 'maxLoadedModels', 'queueConcurrency']);
     assert.deepEqual(view.applied, ['logLevel']);
     assert.equal(view.settings.maxLoadedModels, 2);
     const file = JSON.parse(await readFile(join(dataDir, 'store', 'settings.json'), 'utf8'));
@@ -108,6 +108,7 @@ test('settings persist across a restart; restart-time ones are pending until the
     assert.equal(ctx.config.queueConcurrency, 3);
     assert.equal(ctx.config.historyCap, 77);
     assert.equal(ctx.engine.cache.maxBytes, 5_000_000);
+    assert.deepEqual(ctx.engine.models.limits, { memoryBudgetBytes: null, maxLoaded: 2, idleMs: null });
     // null returns a setting to its default.
     const reset = SettingsViewSchema.parse((await second.request('/api/settings', { method: 'PATCH', body: { queueConcurrency: null } })).body);
     assert.equal(reset.settings.queueConcurrency, reset.defaults.queueConcurrency);

@@ -3,7 +3,8 @@
  * k-diffusion's sigma form: seeded noise × σ_max, then per step the UNet on [uncond, cond]
  * (classifier-free guidance) with the input scaled by 1/√(σ²+1) and σ turned back into its
  * training timestep, denoised = x − σ·ε, one sampler step; finally latents ÷ scaling factor
- * through the VAE decoder to RGB in 0..1. Tensor dtypes (int32/int64 ids, timestep dtype and
+ * through the VAE decoder to RGB in 0..1. Prompt weighting (`(word:1.3)`) scales token
+ * embeddings. Tensor dtypes (int32/int64 ids, timestep dtype and
  * rank) follow what the session reports, so real exports and the demo stand-in both run.
  */
 import ort from 'onnxruntime-node';
@@ -12,6 +13,7 @@ import { SeededRandom } from '../sampling/noise.js';
 import { karrasSigmas, normalSigmas, scaledLinearSchedule, timestepAt } from '../sampling/sigmas.js';
 import { cfgMix, ddimStep, eulerAncestralStep, eulerStep } from '../sampling/steps.js';
 import type { ClipTokenizer } from '../text/clip-tokenizer.js';
+import { encodeWeighted } from '../text/weighted-encode.js';
 
 export type Sd15Sampler = 'euler' | 'euler_ancestral' | 'ddim';
 export type Sd15Scheduler = 'normal' | 'karras';
@@ -61,15 +63,44 @@ function typeOf(info: SessionInfo, name: string): string {
   return info.inputs.find((t) => t.name === name)?.type ?? 'float32';
 }
 
+/**
+ * Prompt weighting as A1111 does it: each token's embedding is scaled by its weight, then the
+ * whole prompt's embedding is rescaled to its unweighted mean, so emphasis shifts the balance
+ * between words without changing the overall magnitude. All weights 1 leave it untouched.
+ */
+function applyWeights(hidden: Float32Array, weights: readonly number[][], width: number): void {
+  const positions = weights[0]!.length;
+  weights.forEach((row, b) => {
+    if (row.every((w) => w === 1)) return;
+    const start = b * positions * width;
+    const end = start + positions * width;
+    let before = 0;
+    for (let i = start; i < end; i++) before += hidden[i]!;
+    for (let p = 0; p < positions; p++) {
+      const w = row[p]!;
+      if (w === 1) continue;
+      for (let i = start + p * width; i < start + (p + 1) * width; i++) hidden[i] = hidden[i]! * w;
+    }
+    let after = 0;
+    for (let i = start; i < end; i++) after += hidden[i]!;
+    if (after !== 0 && Number.isFinite(before / after)) {
+      const scale = before / after;
+      for (let i = start; i < end; i++) hidden[i] = hidden[i]! * scale;
+    }
+  });
+}
+
 async function encodeText(model: Sd15Model, prompts: readonly string[]): Promise<{ hidden: ort.Tensor; truncated: number }> {
-  const encoded = prompts.map((p) => model.tokenizer.encode(p));
+  const encoded = prompts.map((p) => encodeWeighted(model.tokenizer, p));
   const flat = encoded.flatMap((e) => e.ids);
   const idsType = typeOf(model.textEncoder.info, 'input_ids');
   const ids = idsType === 'int64'
     ? new ort.Tensor('int64', BigInt64Array.from(flat, BigInt), [prompts.length, model.tokenizer.contextLength])
     : new ort.Tensor('int32', Int32Array.from(flat), [prompts.length, model.tokenizer.contextLength]);
   const out = await model.textEncoder.session.run({ input_ids: ids });
-  return { hidden: out.last_hidden_state!, truncated: Math.max(...encoded.map((e) => e.truncated)) };
+  const hidden = out.last_hidden_state!;
+  applyWeights(hidden.data as Float32Array, encoded.map((e) => e.weights), hidden.dims[2]!);
+  return { hidden, truncated: Math.max(...encoded.map((e) => e.truncated)) };
 }
 
 function timestepTensor(info: SessionInfo, t: number, batch: number): ort.Tensor {

@@ -84,6 +84,14 @@ test('seed 0 is a seed like any other; seed and prompt both change the picture',
   assert.ok(!Buffer.from(zero.pixels.buffer).equals(Buffer.from(other.pixels.buffer)));
 });
 
+test('prompt weighting changes the picture; weight 1 and plain text are the same', async () => {
+  const plain = await sd15TextToImage(model, { ...base, prompt: 'red barn' });
+  const same = await sd15TextToImage(model, { ...base, prompt: '(red:1.0) barn' });
+  assert.ok(Buffer.from(plain.pixels.buffer).equals(Buffer.from(same.pixels.buffer)));
+  const stressed = await sd15TextToImage(model, { ...base, prompt: '(red:1.8) barn' });
+  assert.ok(!Buffer.from(plain.pixels.buffer).equals(Buffer.from(stressed.pixels.buffer)));
+});
+
 test('every sampler and schedule runs; progress per step; an abort stops the run', async () => {
   for (const sampler of ['euler', 'euler_ancestral', 'ddim'] as const) {
     for (const scheduler of ['normal', 'karras'] as const) {

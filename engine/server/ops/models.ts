@@ -6,10 +6,11 @@
  * (depth and entry count) so a huge or looping folder cannot stall the request.
  */
 import { readdir, stat } from 'node:fs/promises';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { z } from 'zod';
 import { SwitchyardError } from '../../errors.js';
 import type { ServerContext } from '../context.js';
+import { discoverModels } from '../../models/discover.js';
 
 export const MODELS_MESSAGE = 'models load on first use by a node and stay loaded within the model limits in settings; unload them here to free memory at once';
 
@@ -25,6 +26,15 @@ export const ModelsReportSchema = z.object({
       bytes: z.number(),
       files: z.number(),
       modifiedAt: z.string(),
+      /** How the folder is laid out (diffusers, transformers.js, a single file), or unknown. */
+      layout: z.enum(['diffusers', 'transformers.js', 'file', 'unknown']),
+      /** From the folder's manifest.json, when it says. */
+      family: z.string().nullable(),
+      /** ONNX components found (unet, text_encoder, … or the onnx/ file names). */
+      components: z.array(z.string()),
+      /** Why nothing usable was found, for `unknown`. */
+      problem: z.string().nullable(),
+      loaded: z.boolean(),
     }),
   ),
   loaded: z.array(
@@ -101,6 +111,18 @@ export async function modelsReport(ctx: Pick<ServerContext, 'engine' | 'settings
     if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw new SwitchyardError('internal', `cannot read the models folder: ${(error as Error).message}`);
   }
   const available: ModelsReport['available'] = [];
+  const discovered = new Map((await discoverModels(folder)).map((m) => [basename(m.path), m]));
+  const loadedIds = new Set(ctx.engine.models.list().map((m) => m.id));
+  const facts = (name: string) => {
+    const found = discovered.get(name);
+    return {
+      layout: found?.layout ?? ('unknown' as const),
+      family: found?.family ?? null,
+      components: found?.components.map((c) => c.name) ?? [],
+      problem: found ? (found.problem ?? null) : 'not a model folder or .onnx file',
+      loaded: loadedIds.has(name) || (found !== undefined && loadedIds.has(found.id)),
+    };
+  };
   for (const name of names) {
     // Top-level entries are followed when they are links: models are often linked in from a big disk.
     const info = await stat(join(folder, name)).catch(() => undefined);
@@ -110,9 +132,9 @@ export async function modelsReport(ctx: Pick<ServerContext, 'engine' | 'settings
     }
     if (info.isDirectory()) {
       const size = await folderSize(join(folder, name), 1, walk);
-      available.push({ id: name, kind: 'folder', bytes: size.bytes, files: size.files, modifiedAt: info.mtime.toISOString() });
+      available.push({ id: name, kind: 'folder', bytes: size.bytes, files: size.files, modifiedAt: info.mtime.toISOString(), ...facts(name) });
     } else if (info.isFile()) {
-      available.push({ id: name, kind: 'file', bytes: info.size, files: 1, modifiedAt: info.mtime.toISOString() });
+      available.push({ id: name, kind: 'file', bytes: info.size, files: 1, modifiedAt: info.mtime.toISOString(), ...facts(name) });
     }
   }
   const manager = ctx.engine.models;

@@ -112,6 +112,10 @@ test('GET /api/models lists the models folder and what is loaded; a model used b
       ['caption.onnx', 'file', 1000, 1],
       ['sdxl-tiny', 'folder', 4098, 2],
     ]);
+    assert.deepEqual(report.available.map((m) => [m.id, m.layout, m.family, m.components, m.loaded]), [
+      ['caption.onnx', 'file', null, ['model'], false],
+      ['sdxl-tiny', 'diffusers', null, ['unet'], false],
+    ]);
     // Nothing loaded: unloading one is a 404, unloading all an empty success.
     const missing = await server.request('/api/models/sdxl-tiny/unload', { method: 'POST' });
     assert.equal(missing.status, 404);
@@ -128,6 +132,8 @@ test('GET /api/models lists the models folder and what is loaded; a model used b
     for (let i = 0; i < 200 && (await server.request(`/api/runs/${run.body.id}`)).body.status !== 'success'; i++) await new Promise((r) => setTimeout(r, 50));
     const loaded = ModelsReportSchema.parse((await server.request('/api/models')).body);
     assert.deepEqual(loaded.loaded.map((m) => [m.id, m.inUse]), [['demo-sd15', 0]]);
+    const demo = loaded.available.find((m) => m.id === 'demo-sd15')!;
+    assert.deepEqual([demo.layout, demo.family, demo.loaded, demo.components], ['diffusers', 'sd15', true, ['text_encoder', 'unet', 'vae_decoder', 'vae_encoder']]);
     assert.ok(loaded.memory.loadedBytes > 0);
     const metricsLoaded = (await server.request('/api/metrics')).body.models;
     assert.deepEqual([metricsLoaded.loads, metricsLoaded.loaded], [1, 1]);

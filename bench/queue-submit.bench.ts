@@ -14,28 +14,11 @@ import { join } from 'node:path';
 import { createLogger } from '../engine/log/logger.js';
 import { openRunStore } from '../engine/store/run-store.js';
 import { createLocalQueue } from '../engine/queue/local-queue.js';
-import type { RunQueue, SubmitInput } from '../engine/queue/types.js';
+import type { RunQueue } from '../engine/queue/types.js';
+import { tenNodeWorkflow } from './workflows.js';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 2);
 const BACKLOG = Number(process.env.BENCH_BACKLOG ?? 5000);
-
-function tenNodeWorkflow(seed: number): SubmitInput['workflow'] {
-  return {
-    schemaVersion: 1,
-    nodes: {
-      '1': { type: 'core.int', inputs: { value: seed } },
-      '2': { type: 'core.int', inputs: { value: 7 } },
-      '3': { type: 'core.int_math', inputs: { a: ['1', 0], b: ['2', 0], operation: 'multiply' } },
-      '4': { type: 'core.int_math', inputs: { a: ['3', 0], b: 3, operation: 'add' } },
-      '5': { type: 'core.float', inputs: { value: 2.5 } },
-      '6': { type: 'core.float_math', inputs: { a: ['5', 0], b: 4, operation: 'multiply' } },
-      '7': { type: 'core.float_math', inputs: { a: ['6', 0], b: 1.5, operation: 'subtract' } },
-      '8': { type: 'core.string', inputs: { value: 'result' } },
-      '9': { type: 'core.format', inputs: { template: '{a}: {b} / {c}', a: ['8', 0], b: ['4', 0], c: ['7', 0] } },
-      '10': { type: 'core.show_text', inputs: { value: ['9', 0] } },
-    },
-  } as SubmitInput['workflow'];
-}
 
 let seed = 0;
 

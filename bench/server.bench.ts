@@ -15,29 +15,11 @@ import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
 import { createLogger } from '../engine/log/logger.js';
 import { openRunStore } from '../engine/store/run-store.js';
+import { tenNodeWorkflow } from './workflows.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const CHILD = join(here, 'server', 'children.js');
 const DURATION_S = Number(process.env.BENCH_SECONDS ?? 8);
-
-/** A 10-node workflow of core nodes: int/float primitives, math, formatting, one output. */
-function tenNodeWorkflow(seed: number): unknown {
-  return {
-    schemaVersion: 1,
-    nodes: {
-      '1': { type: 'core.int', inputs: { value: seed } },
-      '2': { type: 'core.int', inputs: { value: 7 } },
-      '3': { type: 'core.int_math', inputs: { a: ['1', 0], b: ['2', 0], operation: 'multiply' } },
-      '4': { type: 'core.int_math', inputs: { a: ['3', 0], b: 3, operation: 'add' } },
-      '5': { type: 'core.float', inputs: { value: 2.5 } },
-      '6': { type: 'core.float_math', inputs: { a: ['5', 0], b: 4, operation: 'multiply' } },
-      '7': { type: 'core.float_math', inputs: { a: ['6', 0], b: 1.5, operation: 'subtract' } },
-      '8': { type: 'core.string', inputs: { value: 'result' } },
-      '9': { type: 'core.format', inputs: { template: '{a}: {b} / {c}', a: ['8', 0], b: ['4', 0], c: ['7', 0] } },
-      '10': { type: 'core.show_text', inputs: { value: ['9', 0] } },
-    },
-  };
-}
 
 interface Child {
   url: string;

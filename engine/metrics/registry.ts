@@ -87,30 +87,19 @@ class LabelledSeries<T> {
   }
 }
 
-export class Counter {
-  readonly type = 'counter';
+/** What counters and gauges share: one number per label set, unlabelled ones present from the start. */
+abstract class ValueMetric {
   readonly name: string;
   readonly help: string;
-  private readonly series: LabelledSeries<{ value: number }>;
+  protected readonly series: LabelledSeries<{ value: number }>;
 
   constructor(options: MetricOptions) {
     const labelNames = checkOptions(options);
     this.name = options.name;
     this.help = options.help;
     this.series = new LabelledSeries(options.name, labelNames, () => ({ value: 0 }));
-    // An unlabelled counter exists from the start, so it reads 0 rather than being absent.
+    // An unlabelled metric exists from the start, so it reads 0 rather than being absent.
     if (labelNames.length === 0) this.series.child(undefined);
-  }
-
-  /** Adds `amount` (default 1; must not be negative). */
-  inc(labels?: Labels, amount = 1): void {
-    if (!(amount >= 0)) throw new RangeError(`${this.name}: a counter only goes up (got ${amount})`);
-    this.series.child(labels).value += amount;
-  }
-
-  /** Creates the series for these labels at 0 (so it is exported before the first event). */
-  touch(labels?: Labels): void {
-    this.series.child(labels);
   }
 
   get(labels?: Labels): number {
@@ -122,19 +111,23 @@ export class Counter {
   }
 }
 
-export class Gauge {
-  readonly type = 'gauge';
-  readonly name: string;
-  readonly help: string;
-  private readonly series: LabelledSeries<{ value: number }>;
+export class Counter extends ValueMetric {
+  readonly type = 'counter';
 
-  constructor(options: MetricOptions) {
-    const labelNames = checkOptions(options);
-    this.name = options.name;
-    this.help = options.help;
-    this.series = new LabelledSeries(options.name, labelNames, () => ({ value: 0 }));
-    if (labelNames.length === 0) this.series.child(undefined);
+  /** Adds `amount` (default 1; must not be negative). */
+  inc(labels?: Labels, amount = 1): void {
+    if (!(amount >= 0)) throw new RangeError(`${this.name}: a counter only goes up (got ${amount})`);
+    this.series.child(labels).value += amount;
   }
+
+  /** Creates the series for these labels at 0 (so it is exported before the first event). */
+  touch(labels?: Labels): void {
+    this.series.child(labels);
+  }
+}
+
+export class Gauge extends ValueMetric {
+  readonly type = 'gauge';
 
   set(value: number, labels?: Labels): void {
     this.series.child(labels).value = value;
@@ -142,14 +135,6 @@ export class Gauge {
 
   inc(amount = 1, labels?: Labels): void {
     this.series.child(labels).value += amount;
-  }
-
-  get(labels?: Labels): number {
-    return this.series.child(labels).value;
-  }
-
-  samples(): Sample[] {
-    return this.series.entries().map(({ labels, state }) => ({ labels, value: state.value }));
   }
 }
 

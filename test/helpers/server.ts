@@ -9,11 +9,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createLogger } from '../../engine/log/logger.js';
 import { resolveServerConfig, type ServerConfigInput } from '../../engine/server/config.js';
-import { startServer, type RunningServer } from '../../engine/server/server.js';
+import { startServer, type RunningServer, type StartServerOptions } from '../../engine/server/server.js';
 
 export interface TestServerOptions extends Partial<ServerConfigInput> {
   /** Folders of extra packs (e.g. test/fixtures/packs/...). */
   packsDirs?: string[];
+  /** The server's logger and the buffer it writes into (default: a silent logger, no buffer). */
+  logger?: Pick<StartServerOptions, 'log' | 'logBuffer'>;
 }
 
 export interface TestServer {
@@ -32,11 +34,11 @@ export async function makeDataDir(): Promise<string> {
 }
 
 export async function startTestServer(options: TestServerOptions = {}): Promise<TestServer> {
-  const { packsDirs, ...configInput } = options;
+  const { packsDirs, logger, ...configInput } = options;
   const dataDir = configInput.dataDir ?? (await makeDataDir());
   const config = resolveServerConfig({ host: '127.0.0.1', port: 0, shutdownTimeoutMs: 2000, ...configInput, dataDir }, {});
-  const log = createLogger({ level: (process.env.SWITCHYARD_LOG_LEVEL as 'silent' | undefined) ?? 'silent' });
-  const server = await startServer({ config, log, engine: { packsDirs: packsDirs ?? [], nodeModulesDirs: [] } });
+  const log = logger?.log ?? createLogger({ level: (process.env.SWITCHYARD_LOG_LEVEL as 'silent' | undefined) ?? 'silent' });
+  const server = await startServer({ config, log, logBuffer: logger?.logBuffer, engine: { packsDirs: packsDirs ?? [], nodeModulesDirs: [] } });
   let closed = false;
   const close = async () => {
     if (closed) return;

@@ -14,6 +14,7 @@ import { join } from 'node:path';
 import sharp from 'sharp';
 import { startTestServer, type TestServer } from '../../helpers/server.js';
 import { LEGACY_ROUTES } from '../../../engine/server/legacy/routes.js';
+import { wavBytes } from './files-fixtures.js';
 
 let server: TestServer;
 let png: Buffer;
@@ -21,32 +22,12 @@ let pngBase64: string;
 let jpegBase64: string;
 let wavBase64: string;
 
-/** A tiny valid WAV file: 16 samples of 16-bit mono silence at 16 kHz. */
-function tinyWav(): Buffer {
-  const data = Buffer.alloc(32);
-  const header = Buffer.alloc(44);
-  header.write('RIFF', 0, 'ascii');
-  header.writeUInt32LE(36 + data.length, 4);
-  header.write('WAVE', 8, 'ascii');
-  header.write('fmt ', 12, 'ascii');
-  header.writeUInt32LE(16, 16);
-  header.writeUInt16LE(1, 20);
-  header.writeUInt16LE(1, 22);
-  header.writeUInt32LE(16000, 24);
-  header.writeUInt32LE(32000, 28);
-  header.writeUInt16LE(2, 32);
-  header.writeUInt16LE(16, 34);
-  header.write('data', 36, 'ascii');
-  header.writeUInt32LE(data.length, 40);
-  return Buffer.concat([header, data]);
-}
-
 before(async () => {
   server = await startTestServer();
   png = await sharp({ create: { width: 8, height: 8, channels: 3, background: { r: 200, g: 30, b: 30 } } }).png().toBuffer();
   pngBase64 = png.toString('base64');
   jpegBase64 = (await sharp(png).jpeg().toBuffer()).toString('base64');
-  wavBase64 = tinyWav().toString('base64');
+  wavBase64 = wavBytes(16).toString('base64');
 });
 
 after(async () => {

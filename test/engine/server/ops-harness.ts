@@ -3,13 +3,12 @@
  * server logger (lines captured into the buffer behind `GET /api/logs`, not echoed to the test
  * output), and a way to wait for a run to finish by its queue event rather than by polling.
  */
-import { readFile, rm } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createServerLogger, type LogLevel } from '../../../engine/log/logger.js';
-import { resolveServerConfig, type ServerConfigInput } from '../../../engine/server/config.js';
-import { startServer } from '../../../engine/server/server.js';
+import type { ServerConfigInput } from '../../../engine/server/config.js';
 import type { RunRecord } from '../../../engine/queue/types.js';
-import { makeDataDir, type TestServer } from '../../helpers/server.js';
+import { startTestServer, type TestServer } from '../../helpers/server.js';
 import { repoRoot } from '../../helpers/repo.js';
 
 export interface OpsServerOptions extends Partial<ServerConfigInput> {
@@ -19,39 +18,8 @@ export interface OpsServerOptions extends Partial<ServerConfigInput> {
 
 export async function startOpsServer(options: OpsServerOptions = {}): Promise<TestServer> {
   const { level, bufferSize, ...configInput } = options;
-  const dataDir = configInput.dataDir ?? (await makeDataDir());
-  const config = resolveServerConfig({ host: '127.0.0.1', port: 0, shutdownTimeoutMs: 2000, ...configInput, dataDir }, {});
   const { log, buffer } = createServerLogger({ level: level ?? 'info', bufferSize, echo: false });
-  const server = await startServer({ config, log, logBuffer: buffer, engine: { packsDirs: [], nodeModulesDirs: [] } });
-  let closed = false;
-  const close = async () => {
-    if (closed) return;
-    closed = true;
-    await server.close();
-  };
-  return {
-    url: server.url,
-    dataDir,
-    server,
-    async request(path, init = {}) {
-      const headers: Record<string, string> = { ...init.headers };
-      let body: string | undefined;
-      if (init.body !== undefined) {
-        body = typeof init.body === 'string' ? init.body : JSON.stringify(init.body);
-        headers['content-type'] ??= 'application/json';
-      }
-      const response = await fetch(`${server.url}${path}`, { method: init.method ?? (body === undefined ? 'GET' : 'POST'), headers, body });
-      const text = await response.text();
-      let parsed: unknown = text;
-      if ((response.headers.get('content-type') ?? '').includes('json') && text.length > 0) parsed = JSON.parse(text);
-      return { status: response.status, headers: response.headers, body: parsed, text };
-    },
-    close,
-    async dispose() {
-      await close();
-      await rm(dataDir, { recursive: true, force: true });
-    },
-  };
+  return startTestServer({ ...configInput, logger: { log, logBuffer: buffer } });
 }
 
 /** Collects every finished run from now on; `wait(id)` resolves when that run has finished. */

@@ -1,6 +1,6 @@
 /**
  * Writes the diffusion pack's demo models into the models folder (`<data>/models`, the data
- * folder from SWITCHYARD_DATA or `./data`): `demo-sd15` so far. The set-up step runs every
+ * folder from SWITCHYARD_DATA or `./data`): one stand-in per family (`demo-sd15`, …). The set-up step runs every
  * pack's `demo/generate.js --if-missing`, so `npm start` and `npm test` always have them; a
  * model folder appears whole or not at all (written beside, then renamed into place).
  *
@@ -10,27 +10,37 @@ import { existsSync } from 'node:fs';
 import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import type { Family } from '../model/types.js';
 import { sd15StandIn, type StandInFiles } from './sd15.js';
 
-export const DEMO_MODELS: Readonly<Record<string, () => StandInFiles>> = {
-  'demo-sd15': () => sd15StandIn(),
+export interface DemoModel {
+  family: Family;
+  build: () => StandInFiles;
+}
+
+/** Every demo stand-in by the name loader nodes offer it under. */
+export const DEMO_MODELS: Readonly<Record<string, DemoModel>> = {
+  'demo-sd15': { family: 'sd15', build: () => sd15StandIn() },
 };
 
 export interface GenerateOptions {
   /** Leave a model whose manifest is already there (default false: rewrite). */
   ifMissing?: boolean;
+  /** Only these demo names (default: all). */
+  only?: readonly string[];
 }
 
 /** Writes every demo model; answers the names written (skipped ones left out). */
 export async function generateDemoModels(modelsDir: string, options: GenerateOptions = {}): Promise<string[]> {
   const written: string[] = [];
   await mkdir(modelsDir, { recursive: true });
-  for (const [name, build] of Object.entries(DEMO_MODELS)) {
+  for (const [name, demo] of Object.entries(DEMO_MODELS)) {
+    if (options.only && !options.only.includes(name)) continue;
     const target = join(modelsDir, name);
     if (options.ifMissing && existsSync(join(target, 'manifest.json'))) continue;
     const staging = `${target}.partial-${process.pid}`;
     await rm(staging, { recursive: true, force: true });
-    for (const [path, content] of Object.entries(build().files)) {
+    for (const [path, content] of Object.entries(demo.build().files)) {
       const file = join(staging, path);
       await mkdir(dirname(file), { recursive: true });
       await writeFile(file, content);

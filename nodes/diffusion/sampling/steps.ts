@@ -65,3 +65,47 @@ export function cfgMix(uncond: ArrayLike<number>, cond: ArrayLike<number>, scale
   for (let i = 0; i < out.length; i++) out[i] = uncond[i]! + scale * (cond[i]! - uncond[i]!);
   return out;
 }
+
+/**
+ * DPM-Solver++(2M): a second-order multistep update in t = −log σ, using the previous step's
+ * estimate (`previous`, null on the first step); the last step to σ = 0 lands on `denoised`.
+ * `sigmaPrev` is the step before `sigma` (ignored when `previous` is null).
+ */
+export function dpmpp2mStep(x: Float32Array, denoised: ArrayLike<number>, previous: ArrayLike<number> | null, sigmaPrev: number, sigma: number, sigmaNext: number): Float32Array {
+  sameLength('dpm++ 2m', x, denoised);
+  if (sigmaNext === 0) {
+    for (let i = 0; i < x.length; i++) x[i] = denoised[i]!;
+    return x;
+  }
+  const h = Math.log(sigma) - Math.log(sigmaNext);
+  const ratio = sigmaNext / sigma;
+  const gain = -Math.expm1(-h);
+  if (previous === null) {
+    for (let i = 0; i < x.length; i++) x[i] = ratio * x[i]! + gain * denoised[i]!;
+    return x;
+  }
+  sameLength('dpm++ 2m history', x, previous);
+  const r = (Math.log(sigmaPrev) - Math.log(sigma)) / h;
+  const a = 1 + 1 / (2 * r);
+  const b = 1 / (2 * r);
+  for (let i = 0; i < x.length; i++) x[i] = ratio * x[i]! + gain * (a * denoised[i]! - b * previous[i]!);
+  return x;
+}
+
+/**
+ * Euler ancestral for flow-matching models (x_σ = (1−σ)·x₀ + σ·noise): step to a smaller
+ * σ_down = σ_next·(1 + (σ_next/σ − 1)·eta) along the straight path, then rescale and add fresh
+ * noise so the result sits at σ_next again. eta 0 is plain Euler.
+ */
+export function eulerAncestralFlowStep(x: Float32Array, denoised: ArrayLike<number>, sigma: number, sigmaNext: number, noise: ArrayLike<number>, eta = 1): Float32Array {
+  sameLength('euler ancestral (flow)', x, denoised);
+  sameLength('euler ancestral (flow) noise', x, noise);
+  const down = sigmaNext * (1 + (sigmaNext / sigma - 1) * eta);
+  const alphaNext = 1 - sigmaNext;
+  const alphaDown = 1 - down;
+  const renoise = Math.sqrt(Math.max(0, sigmaNext * sigmaNext - (down * down * alphaNext * alphaNext) / (alphaDown * alphaDown)));
+  const ratio = down / sigma;
+  const rescale = alphaNext / alphaDown;
+  for (let i = 0; i < x.length; i++) x[i] = rescale * (ratio * x[i]! + (1 - ratio) * denoised[i]!) + noise[i]! * renoise;
+  return x;
+}

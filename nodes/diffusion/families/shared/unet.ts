@@ -1,0 +1,113 @@
+/**
+ * The discrete-time UNet families (SD 1.x/2.x, SDXL): sigmas from the training schedule, and
+ * one denoising evaluation — the model-space latent scaled by c_in = 1/√(σ²+1), σ turned into
+ * its training timestep, the UNet run once on the batch of conditionings, and the output turned
+ * into a clean-latent estimate: ε-prediction x − σ·ε; v-prediction x·c_skip + v·c_out with
+ * c_skip = 1/(σ²+1), c_out = −σ/√(σ²+1). Family extras (SDXL `text_embeds`/`time_ids`, LCM
+ * `timestep_cond`) come from a callback.
+ */
+import ort from 'onnxruntime-node';
+import type { OpenedSession } from '../../../../engine/nodes/index.js';
+import { karrasSigmas, normalSigmas, sigmaAt, timestepAt, type TrainingSchedule } from '../../sampling/sigmas.js';
+import type { ConditioningValue, LatentShape, SchedulerName } from '../../model/types.js';
+import { floatInput, readFloat, scalarInput } from './tensors.js';
+
+/** "simple": every (N/steps)-th training sigma from the top (ComfyUI's definition), then 0. */
+export function simpleSigmas(schedule: TrainingSchedule, steps: number): number[] {
+  const n = schedule.sigmas.length;
+  const stride = n / steps;
+  const out: number[] = [];
+  for (let i = 0; i < steps; i++) out.push(schedule.sigmas[n - 1 - Math.floor(i * stride)]!);
+  out.push(0);
+  return out;
+}
+
+/** "sgm_uniform": timesteps evenly spaced from the last to the first, the first excluded, then 0. */
+export function sgmUniformSigmas(schedule: TrainingSchedule, steps: number): number[] {
+  const last = schedule.sigmas.length - 1;
+  const out: number[] = [];
+  for (let i = 0; i < steps; i++) out.push(sigmaAt(schedule, last - (last * i) / steps));
+  out.push(0);
+  return out;
+}
+
+export function discreteSigmas(schedule: TrainingSchedule, scheduler: SchedulerName, steps: number): number[] {
+  if (!Number.isInteger(steps) || steps < 1) throw new RangeError(`steps must be a positive integer, got ${String(steps)}`);
+  switch (scheduler) {
+    case 'karras': return karrasSigmas(schedule.sigmas[0]!, schedule.sigmas[schedule.sigmas.length - 1]!, steps);
+    case 'simple': return simpleSigmas(schedule, steps);
+    case 'sgm_uniform': return sgmUniformSigmas(schedule, steps);
+    default: return normalSigmas(schedule, steps);
+  }
+}
+
+/** Stacks one named [1, ...] tensor of each conditioning into a batch. */
+export function stackConditioning(conds: readonly ConditioningValue[], name: string): { data: Float32Array; dims: number[] } {
+  const first = conds[0]!.tensors[name];
+  if (!first) throw new Error(`the conditioning has no ${name} tensor`);
+  const size = first.data.length;
+  const data = new Float32Array(size * conds.length);
+  conds.forEach((cond, i) => {
+    const t = cond.tensors[name];
+    if (!t || t.data.length !== size) throw new Error(`the positive and negative conditioning differ in ${name} shape ([${t?.dims.join(', ')}] vs [${first.dims.join(', ')}])`);
+    data.set(t.data, i * size);
+  });
+  return { data, dims: [conds.length, ...first.dims.slice(1)] };
+}
+
+export interface UnetModel {
+  unet: OpenedSession;
+  schedule: TrainingSchedule;
+  prediction: 'epsilon' | 'v_prediction';
+  /** Extra inputs for a batch (SDXL, LCM). */
+  extras?: (conds: readonly ConditioningValue[], shape: LatentShape, guidance: number) => Record<string, ort.Tensor>;
+}
+
+export async function unetDenoise(model: UnetModel, x: Float32Array, shape: LatentShape, sigma: number, conds: readonly ConditioningValue[], guidance: number): Promise<Float32Array[]> {
+  const { unet } = model;
+  const size = x.length;
+  const batch = conds.length;
+  const cIn = 1 / Math.sqrt(sigma * sigma + 1);
+  const scaled = new Float32Array(size * batch);
+  for (let i = 0; i < size; i++) scaled[i] = x[i]! * cIn;
+  for (let b = 1; b < batch; b++) scaled.copyWithin(b * size, 0, size);
+  const hidden = stackConditioning(conds, 'hidden');
+  const out = await unet.session.run({
+    sample: floatInput(unet.info, 'sample', scaled, [batch, shape.channels, shape.height, shape.width]),
+    timestep: scalarInput(unet.info, 'timestep', timestepAt(model.schedule, sigma), batch),
+    encoder_hidden_states: floatInput(unet.info, 'encoder_hidden_states', hidden.data, hidden.dims),
+    ...model.extras?.(conds, shape, guidance),
+  });
+  const raw = readFloat(out.out_sample, 'out_sample');
+  if (raw.length !== size * batch) throw new Error(`the UNet answered ${raw.length} values for a [${batch}, ${shape.channels}, ${shape.height}, ${shape.width}] sample`);
+  const results: Float32Array[] = [];
+  for (let b = 0; b < batch; b++) {
+    const eps = raw.subarray(b * size, (b + 1) * size);
+    const denoised = new Float32Array(size);
+    if (model.prediction === 'v_prediction') {
+      const cSkip = 1 / (sigma * sigma + 1);
+      const cOut = -sigma * cIn;
+      for (let i = 0; i < size; i++) denoised[i] = x[i]! * cSkip + eps[i]! * cOut;
+    } else {
+      for (let i = 0; i < size; i++) denoised[i] = x[i]! - sigma * eps[i]!;
+    }
+    results.push(denoised);
+  }
+  return results;
+}
+
+/** LCM's `timestep_cond`: a 256-wide sinusoidal embedding of (guidance − 1)·1000, per batch item. */
+export function guidanceEmbedding(guidance: number, batch: number, width = 256): Float32Array {
+  const half = width / 2;
+  const w = (guidance - 1) * 1000;
+  const out = new Float32Array(batch * width);
+  const step = Math.log(10000) / (half - 1);
+  for (let i = 0; i < half; i++) {
+    const angle = w * Math.exp(-step * i);
+    for (let b = 0; b < batch; b++) {
+      out[b * width + i] = Math.sin(angle);
+      out[b * width + half + i] = Math.cos(angle);
+    }
+  }
+  return out;
+}

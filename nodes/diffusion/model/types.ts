@@ -1,0 +1,104 @@
+/**
+ * What every diffusion family (SD 1.x/2.x, SDXL, SD3, Flux) looks like to the sampler and the
+ * nodes: a `DiffusionRuntime` — text encoding, one denoising evaluation, VAE decode/encode and
+ * the family's noise schedule — plus the plain values that travel on links (conditioning, and
+ * the MODEL / CLIP / VAE handles a checkpoint loader hands on). The sampler loop, the nodes and
+ * the examples are written once against this; each family file only fills it in.
+ *
+ * Latent spaces: a LATENT on a link holds raw VAE latents (what the VAE encoder gives and the
+ * decoder takes, as in ComfyUI). The model samples in "model space": (raw − shift) · scale
+ * (SD1 scale 0.18215, SDXL 0.13025, SD3 1.5305/shift 0.0609, Flux 0.3611/shift 0.1159).
+ */
+import type { TensorValue } from '../../../engine/nodes/index.js';
+
+export const FAMILIES = ['sd15', 'sdxl', 'sd3', 'flux'] as const;
+export type Family = (typeof FAMILIES)[number];
+
+export const SAMPLERS = ['euler', 'euler_ancestral', 'ddim', 'lcm', 'dpmpp_2m'] as const;
+export type SamplerName = (typeof SAMPLERS)[number];
+
+export const SCHEDULERS = ['normal', 'karras', 'simple', 'sgm_uniform'] as const;
+export type SchedulerName = (typeof SCHEDULERS)[number];
+
+/** How the network's output turns into a clean-latent estimate. */
+export type Prediction = 'epsilon' | 'v_prediction' | 'flow';
+
+/** Text conditioning for one prompt (batch 1), as `CLIPTextEncode` hands it on. */
+export interface ConditioningValue {
+  readonly kind: 'conditioning';
+  readonly family: Family;
+  /** The model folder whose text encoders made it. */
+  readonly model: string;
+  /** Named tensors, batch 1: e.g. `hidden` [1,77,768]; `pooled` [1,1280] for SDXL/SD3/Flux. */
+  readonly tensors: Readonly<Record<string, TensorValue>>;
+  /** Prompt tokens cut off to fit the encoder's context (for a warning). */
+  readonly truncated: number;
+  /** Distilled guidance for models that embed it (Flux dev; `FluxGuidance` sets it). */
+  readonly guidance?: number;
+}
+
+/** Handles a checkpoint loader hands on: the model folder to load, not the sessions. */
+export interface ModelHandle {
+  readonly kind: 'diffusion_model';
+  readonly id: string;
+  readonly family: Family;
+}
+export interface ClipHandle {
+  readonly kind: 'clip';
+  readonly id: string;
+  readonly family: Family;
+}
+export interface VaeHandle {
+  readonly kind: 'vae';
+  readonly id: string;
+  readonly family: Family;
+}
+
+/** One latent item's shape (channels, height, width in latent cells). */
+export interface LatentShape {
+  readonly channels: number;
+  readonly height: number;
+  readonly width: number;
+}
+
+export interface DenoiseOptions {
+  /** Guidance for models that embed it (Flux dev `guidance`, LCM `timestep_cond`). */
+  guidance: number;
+}
+
+/** A loaded diffusion model folder, family-specific inside, uniform outside. */
+export interface DiffusionRuntime {
+  readonly id: string;
+  readonly family: Family;
+  /** Channels of the VAE's latents (4 SD1/SDXL, 16 SD3/Flux). */
+  readonly latentChannels: number;
+  /** Pixels per latent cell along each axis (8). */
+  readonly downscale: number;
+  /** Latent height and width must be multiples of this (Flux packs 2×2 patches: 2). */
+  readonly latentMultiple: number;
+  readonly prediction: Prediction;
+  /** raw → model space: (raw − shift) · scale. */
+  readonly scale: number;
+  readonly shift: number;
+  /**
+   * True when the network takes guidance as an input (Flux dev, LCM): the sampler then runs
+   * the conditional branch only and passes the guidance, instead of classifier-free guidance.
+   */
+  readonly embedsGuidance: boolean;
+  /** Channel → RGB factors for cheap previews ([channels][3]), when known for the family. */
+  readonly previewFactors?: readonly (readonly number[])[];
+
+  /** Prompt → conditioning (prompt weighting where the family supports it). */
+  encodeText(prompt: string): Promise<ConditioningValue>;
+  /** The noise levels for `steps` steps of `scheduler`: steps + 1 values, the last 0. */
+  sigmas(scheduler: SchedulerName, steps: number): number[];
+  /**
+   * The network's clean-latent estimate ("denoised") for one model-space latent `x` at noise
+   * level `sigma`, once per conditioning (batched into one network call where possible).
+   */
+  denoise(x: Float32Array, shape: LatentShape, sigma: number, conds: readonly ConditioningValue[], options: DenoiseOptions): Promise<Float32Array[]>;
+  /** Raw latents of one item → RGB pixels, row-major HWC in 0..1. */
+  decode(latent: Float32Array, shape: LatentShape): Promise<Float32Array>;
+  /** RGB pixels (HWC, 0..1) → raw latents (the distribution's mean); absent without a VAE encoder. */
+  encodeImage?(pixels: Float32Array, width: number, height: number): Promise<Float32Array>;
+}

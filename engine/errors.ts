@@ -19,6 +19,8 @@ export const ERROR_CODES = {
   pack_conflict: { status: 500, retryable: false },
   model_contract_mismatch: { status: 422, retryable: false },
   model_not_found: { status: 404, retryable: false },
+  // An execution provider that is unknown or not installed here: the operator fixes the setting.
+  provider_unavailable: { status: 400, retryable: false },
   interrupted: { status: 409, retryable: true },
   not_available: { status: 501, retryable: false },
   usage: { status: 400, retryable: false },

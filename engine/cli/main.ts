@@ -9,6 +9,7 @@ import { join, resolve } from 'node:path';
 import { SwitchyardError, toSwitchyardError } from '../errors.js';
 import { createLogger, parseLogLevel } from '../log/logger.js';
 import { resolveDataDir } from '../store/folders.js';
+import { readStoredSettings } from '../store/settings-store.js';
 import { createEngine, type Engine } from '../runtime/engine.js';
 import { parseSetArguments } from '../runtime/params.js';
 import { describeNodes } from '../nodes/describe.js';
@@ -195,7 +196,11 @@ async function withEngine(command: string, dataOption: string | undefined, io: I
   };
   let engine: Engine;
   try {
-    engine = await createEngine({ dataDir: resolveDataDir(dataOption), log });
+    const dataDir = resolveDataDir(dataOption);
+    // The operator's stored session settings apply here as in the server (over the SWITCHYARD_* variables).
+    const stored = await readStoredSettings(dataDir, log);
+    const sessionSettings = { executionProviders: stored.executionProviders, intraOpThreads: stored.intraOpThreads, interOpThreads: stored.interOpThreads };
+    engine = await createEngine({ dataDir, log, sessionSettings });
   } catch (error) {
     return fail(error, EXIT_FAILED);
   }

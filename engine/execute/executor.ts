@@ -12,11 +12,14 @@ import { compileGraph } from '../schedule/graph.js';
 import { FlightTable } from './flights.js';
 import { Run, type RunShared } from './run.js';
 import type { ModelsHandle } from '../nodes/context.js';
+import { resolveSessionOptions } from '../models/providers.js';
 import { DEFAULT_CONCURRENCY, type Executor, type ExecutorOptions, type RunOptions, type RunResult } from './types.js';
 
 /** Without a model manager (tests, tools): nodes that need a model get a clear error. */
 export const NO_MODELS: ModelsHandle = {
   available: false,
+  // The defaults (cpu, min(4, CPUs) intra-op threads, 1 inter-op), for code that opens sessions itself.
+  sessionOptions: resolveSessionOptions(),
   use: (id) => Promise.reject(new SwitchyardError('not_available', `cannot load model ${id}: this executor has no model manager`, { model: id })),
 };
 

@@ -12,6 +12,8 @@ import { SwitchyardError, toSwitchyardError } from '../errors.js';
 import type { Logger } from '../nodes/context.js';
 
 import type { LoadedModel, ModelsHandle } from '../nodes/context.js';
+import { resolveSessionOptions } from './providers.js';
+import type { ResolvedSessionOptions } from './session.js';
 
 export type { LoadedModel } from '../nodes/context.js';
 
@@ -260,10 +262,11 @@ export class ModelManager<T> {
   }
 }
 
-/** The handle nodes get (`ctx.models`) over one manager. */
-export function modelsHandle(manager: ModelManager<unknown>): ModelsHandle {
+/** The handle nodes get (`ctx.models`) over one manager, with the options its sessions open with (default: `resolveSessionOptions()`). */
+export function modelsHandle(manager: ModelManager<unknown>, sessionOptions: ResolvedSessionOptions = resolveSessionOptions()): ModelsHandle {
   return {
     available: true,
+    sessionOptions,
     use: <T, R>(id: string, loader: (id: string) => Promise<LoadedModel<T>>, fn: (value: T) => Promise<R> | R) =>
       manager.use(id, loader as (id: string) => Promise<LoadedModel<unknown>>, (value) => fn(value as T)),
   };

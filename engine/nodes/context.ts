@@ -3,6 +3,7 @@
  * data directory and (later) the model manager. Nodes never reach into the engine otherwise.
  */
 import type { ImageValue } from './values.js';
+import type { ResolvedSessionOptions } from '../models/session.js';
 
 /** The data folder's parts every node may use. */
 export interface Folders {
@@ -36,6 +37,12 @@ export interface LoadedModel<T> {
 /** Handle to the engine's model manager (LRU by memory, single-flight loads, idle unload). */
 export interface ModelsHandle {
   readonly available: boolean;
+  /**
+   * The options model sessions open with on this engine — execution providers in order and
+   * thread counts, from the settings (`executionProviders`, `intraOpThreads`,
+   * `interOpThreads`): loaders pass them to `openSession`.
+   */
+  readonly sessionOptions: ResolvedSessionOptions;
   /**
    * Runs `fn` with model `id` loaded (by `loader`, once, however many nodes ask at the same
    * time) and held: it is not evicted while `fn` runs.

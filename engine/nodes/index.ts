@@ -21,7 +21,7 @@ export { ENGINE_VERSION } from '../version.js';
 
 // The model runtime packs build on (opening checked ONNX sessions, finding model folders,
 // writing stand-in models).
-export { openSession, sessionInfo, type OpenedSession, type SessionOptions } from '../models/session.js';
+export { openSession, sessionInfo, type OpenedSession, type SessionOptions, type ResolvedSessionOptions } from '../models/session.js';
 export { assertContract, contractProblems, type ComponentContract, type TensorContract, type SessionInfo, type TensorInfo } from '../models/contract.js';
 export { discoverModels, type DiscoveredModel, type ModelComponent } from '../models/discover.js';
 export { encodeOnnxModel, type ModelSpec, type NodeSpec as OnnxNodeSpec, type TensorSpec, type ValueSpec, type ElementType } from '../models/onnx/model-writer.js';

@@ -17,6 +17,8 @@ import { SwitchyardError } from '../errors.js';
 import { ENGINE_VERSION } from '../version.js';
 import { checkWorkflow, type CheckOptions, type CheckResult } from './check.js';
 import { ModelManager, modelsHandle } from '../models/manager.js';
+import { layerSessionSettings, providerProblem, resolveSessionOptions, sessionSettingsFromEnv, type SessionSettings } from '../models/providers.js';
+import type { ResolvedSessionOptions } from '../models/session.js';
 
 /** dist/engine/runtime → dist/nodes: the built-in packs, loaded like any community pack. */
 export const BUILTIN_PACKS_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'nodes');
@@ -34,6 +36,12 @@ export interface EngineOptions {
   concurrency?: number;
   /** Model manager limits (default: no byte or count limit, never idle-unloaded). */
   models?: { memoryBudgetBytes?: number | null; maxLoaded?: number | null; idleMs?: number | null };
+  /**
+   * Execution providers and thread counts for model sessions (the settings' keys); a key not
+   * given comes from `SWITCHYARD_EXECUTION_PROVIDERS` / `SWITCHYARD_INTRA_OP_THREADS` /
+   * `SWITCHYARD_INTER_OP_THREADS`, else the defaults (`['cpu']`, `min(4, CPUs)`, 1).
+   */
+  sessionSettings?: Partial<SessionSettings>;
 }
 
 export interface RunRequest extends CheckOptions {
@@ -55,6 +63,8 @@ export interface Engine {
   readonly executor: Executor;
   /** Loaded models (sessions), shared by every run; nodes reach it as `ctx.models`. */
   readonly models: ModelManager<unknown>;
+  /** What model sessions open with (`ctx.models.sessionOptions`); fixed for the engine's life. */
+  readonly sessionOptions: ResolvedSessionOptions;
   readonly log: Logger;
   check(input: unknown, options?: CheckOptions): Promise<CheckResult>;
   run(input: unknown, request?: RunRequest): Promise<EngineRunResult>;
@@ -82,11 +92,15 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
   });
   const cache = new OutputCache({ maxBytes: options.cacheBytes ?? positiveIntFromEnv('SWITCHYARD_CACHE_BYTES') ?? 1024 ** 3 });
   const models = new ModelManager<unknown>({ ...options.models, log: options.log });
+  const sessionOptions = resolveSessionOptions(layerSessionSettings(sessionSettingsFromEnv(), options.sessionSettings));
+  // Not fatal: the engine starts (health shows what is available) and each model load fails with this error.
+  const problem = providerProblem(sessionOptions.providers);
+  if (problem) options.log.warn({ code: problem.code, ...problem.details }, `${problem.message} Until this is changed, every model load fails with this error.`);
   const executor = createExecutor({
     registry,
     cache,
     folders,
-    models: modelsHandle(models),
+    models: modelsHandle(models, sessionOptions),
     log: options.log,
     concurrency: options.concurrency ?? positiveIntFromEnv('SWITCHYARD_CONCURRENCY') ?? 4,
   });
@@ -99,6 +113,7 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
     cache,
     executor,
     models,
+    sessionOptions,
     log: options.log,
     check,
     async run(input, request = {}) {

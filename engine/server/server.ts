@@ -87,7 +87,7 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
   const { log } = options;
   const logs = options.logBuffer ?? createLogBuffer();
   // The operator's stored settings lie over the configuration (see ops/settings.ts).
-  const settings = await prepareSettings({ config: options.config, log, logs, engineCacheBytes: options.engine?.cacheBytes });
+  const settings = await prepareSettings({ config: options.config, log, logs, engineCacheBytes: options.engine?.cacheBytes, engineSessionSettings: options.engine?.sessionSettings });
   const { config } = settings;
   const engine = await createEngine({ ...options.engine, ...settings.engine, dataDir: config.dataDir, log });
   const store = await openRunStore({ dataDir: engine.folders.root, log, historyCap: config.historyCap, fsync: config.storeFsync });

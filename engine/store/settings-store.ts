@@ -6,16 +6,23 @@
  * server starts with no overrides; a value that no longer validates is dropped with a warning.
  * The zod schema here is the one source of the settings' shape.
  */
-import { mkdir, rename, access, rm } from 'node:fs/promises';
+import { mkdir, rename, access, rm, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { SwitchyardError } from '../errors.js';
 import type { Logger } from '../nodes/context.js';
 import { durableTextFile } from './durable-text-file.js';
+import { MAX_THREADS, PROVIDER_NAME_PATTERN } from '../models/providers.js';
 
 export const SETTINGS_FILE_VERSION = 1;
 
 const LogLevelSetting = z.enum(['silent', 'fatal', 'error', 'warn', 'info', 'debug', 'trace']);
+
+const ExecutionProvidersSetting = z
+  .array(z.string().regex(PROVIDER_NAME_PATTERN, 'an execution provider name in lower case, like cpu or cuda'))
+  .min(1)
+  .max(8)
+  .refine((names) => new Set(names).size === names.length, 'each execution provider at most once');
 
 export const SettingsSchema = z.strictObject({
   logLevel: LogLevelSetting.describe('Minimum level of the server log (stderr and GET /api/logs). Applies at once.'),
@@ -28,6 +35,9 @@ export const SettingsSchema = z.strictObject({
   modelMemoryBytes: z.number().int().positive().max(Number.MAX_SAFE_INTEGER).nullable().describe('Memory loaded models may take together; the least recently used is unloaded beyond it (null: no limit). Applies after a restart.'),
   maxLoadedModels: z.number().int().min(1).max(1000).nullable().describe('Most models loaded at once, like the older API\'s MAX_LOADED_MODELS (null: no count limit). Applies after a restart.'),
   modelIdleSeconds: z.number().int().nonnegative().max(7 * 24 * 3600).nullable().describe('Unload a model unused this long, like the older API\'s MODEL_TIMEOUT (0 or null: never). Applies after a restart.'),
+  executionProviders: ExecutionProvidersSetting.describe('onnxruntime execution providers model sessions ask for, in order of preference (default ["cpu"]; e.g. ["cuda", "cpu"] once onnxruntime-node\'s CUDA binaries are installed). A provider that is unknown or not installed here is refused (400 provider_unavailable); GET /api/health lists the available ones. Applies after a restart.'),
+  intraOpThreads: z.number().int().min(1).max(MAX_THREADS).nullable().describe('Threads one operator of a model session may use (null: min(4, CPU count)). Applies after a restart.'),
+  interOpThreads: z.number().int().min(1).max(MAX_THREADS).describe('Threads running independent operators of a model session at once (default 1). Applies after a restart.'),
 });
 export type Settings = z.infer<typeof SettingsSchema>;
 export type SettingKey = keyof Settings;
@@ -72,6 +82,50 @@ export interface SettingsStoreOptions {
 }
 
 const FileSchema = z.object({ version: z.number(), settings: z.record(z.string(), z.unknown()) });
+
+/** The stored entries this version accepts, and the keys it drops (unknown, or a value that no longer validates). */
+function acceptedEntries(settings: Record<string, unknown>): { kept: StoredSettings; ignored: string[] } {
+  const kept: Record<string, unknown> = {};
+  const ignored: string[] = [];
+  for (const [key, value] of Object.entries(settings)) {
+    const schema = (SettingsSchema.shape as Record<string, z.ZodType>)[key];
+    if (schema !== undefined && schema.safeParse(value).success) kept[key] = value;
+    else ignored.push(key);
+  }
+  return { kept: StoredSettingsSchema.parse(kept), ignored };
+}
+
+/**
+ * The stored overrides, read without opening the store (for the CLI, which may run beside a
+ * server on the same data folder): nothing is written or moved. No file, or one that is not a
+ * settings file, reads as no overrides; entries this version does not accept are skipped. Both
+ * are logged (the server reports them and moves a corrupt file aside when it starts).
+ */
+export async function readStoredSettings(dataDir: string, log: Logger): Promise<StoredSettings> {
+  const file = join(dataDir, 'store', 'settings.json');
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') log.warn({ err: error, file }, 'cannot read the settings file; using no stored settings');
+    return {};
+  }
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch (error) {
+    log.warn({ file, reason: (error as Error).message }, 'the settings file is not valid JSON; using no stored settings');
+    return {};
+  }
+  const head = FileSchema.safeParse(raw);
+  if (!head.success || head.data.version > SETTINGS_FILE_VERSION) {
+    log.warn({ file }, 'the settings file is not one this version reads; using no stored settings');
+    return {};
+  }
+  const { kept, ignored } = acceptedEntries(head.data.settings);
+  if (ignored.length > 0) log.warn({ ignored, file }, 'stored settings that this version does not accept were ignored');
+  return kept;
+}
 
 async function moveAside(path: string, reason: string): Promise<{ file: string; movedTo: string; reason: string }> {
   const stamp = new Date().toISOString().replace(/[:.]/g, '-');
@@ -118,14 +172,10 @@ export async function openSettingsStore(options: SettingsStoreOptions): Promise<
       recovery.corrupt = await moveAside(adapter.path, reason);
       log.error({ ...recovery.corrupt }, 'the settings file was unreadable; moved it aside and started with default settings');
     } else if (head?.success) {
-      const kept: Record<string, unknown> = {};
-      for (const [key, value] of Object.entries(head.data.settings)) {
-        const schema = (SettingsSchema.shape as Record<string, z.ZodType>)[key];
-        if (schema !== undefined && schema.safeParse(value).success) kept[key] = value;
-        else recovery.ignored.push(key);
-      }
+      const { kept, ignored } = acceptedEntries(head.data.settings);
+      recovery.ignored.push(...ignored);
       if (recovery.ignored.length > 0) log.warn({ ignored: recovery.ignored, file: adapter.path }, 'stored settings that this version does not accept were ignored');
-      stored = StoredSettingsSchema.parse(kept);
+      stored = kept;
     }
   }
 

@@ -135,7 +135,7 @@ const native: Operation[] = [
   { method: 'get', path: '/api/outputs/{path}', tag: 'files', summary: 'An output file', description: 'Never a file outside the output folder, whatever the encoding of `..`, slashes, symlinks or null bytes. `?download=1` for an attachment.', params: FilePathParams, query: ServeQuerySchema, rest: 'path', expressPattern: '/^\\/api\\/outputs\\/./', responses: { 200: FILE, 206: { ...FILE, description: 'A byte range' }, 400: OK('Unsafe path'), 404: OK('No such file'), 416: OK('Range not satisfiable') } },
   { method: 'get', path: '/api/inputs/{path}', tag: 'files', summary: 'An input file (uploaded images)', params: FilePathParams, query: ServeQuerySchema, rest: 'path', expressPattern: '/^\\/api\\/inputs\\/./', responses: { 200: FILE, 206: { ...FILE, description: 'A byte range' }, 400: OK('Unsafe path'), 404: OK('No such file') } },
 
-  { method: 'get', path: '/api/health', tag: 'operations', summary: 'Version, uptime, Node, execution providers, CPU/GPU, memory, queue, cache', responses: { 200: OK('Health', HealthReportSchema) } },
+  { method: 'get', path: '/api/health', tag: 'operations', summary: 'Version, uptime, Node, execution providers (available and configured, with thread counts), CPU/GPU, memory, queue, cache', responses: { 200: OK('Health', HealthReportSchema) } },
   { method: 'get', path: '/api/models', tag: 'operations', summary: 'Models available and loaded, with memory', responses: { 200: OK('Models', ModelsReportSchema) } },
   { method: 'post', path: '/api/models/{id}/unload', tag: 'operations', summary: 'Unload one model', params: ModelIdParamsSchema, responses: { 200: OK('Unloaded', UnloadResponseSchema), 202: OK('In use: unloaded when its nodes finish', UnloadResponseSchema), 400: OK('Bad model id'), 404: OK('Not loaded') } },
   { method: 'post', path: '/api/models/unload-all', tag: 'operations', summary: 'Unload every model', responses: { 200: OK('Unloaded now, and pending (in use)', UnloadAllResponseSchema) } },
@@ -144,8 +144,8 @@ const native: Operation[] = [
   { method: 'get', path: '/api/logs', tag: 'operations', summary: 'Recent structured log lines', query: LogsQuerySchema, responses: { 200: OK('Log lines', LogsPageSchema) } },
   { method: 'delete', path: '/api/logs', tag: 'operations', summary: 'Clear the recent log lines', responses: { 200: OK('How many were cleared', LogsClearedSchema) } },
   { method: 'get', path: '/api/settings', tag: 'operations', summary: 'Operator settings', responses: { 200: OK('Settings', SettingsViewSchema) } },
-  { method: 'put', path: '/api/settings', tag: 'operations', summary: 'Change settings (any subset; null resets a key)', body: SettingsPatchSchema, responses: { 200: OK('The new settings', SettingsViewSchema), 400: OK('Unknown key or bad value') } },
-  { method: 'patch', path: '/api/settings', tag: 'operations', summary: 'Change settings (same as PUT)', body: SettingsPatchSchema, responses: { 200: OK('The new settings', SettingsViewSchema), 400: OK('Unknown key or bad value') } },
+  { method: 'put', path: '/api/settings', tag: 'operations', summary: 'Change settings (any subset; null resets a key)', body: SettingsPatchSchema, responses: { 200: OK('The new settings', SettingsViewSchema), 400: OK('Unknown key or bad value (`invalid_input`), or an execution provider this machine cannot use (`provider_unavailable`)') } },
+  { method: 'patch', path: '/api/settings', tag: 'operations', summary: 'Change settings (same as PUT)', body: SettingsPatchSchema, responses: { 200: OK('The new settings', SettingsViewSchema), 400: OK('Unknown key or bad value (`invalid_input`), or an execution provider this machine cannot use (`provider_unavailable`)') } },
 
   { method: 'get', path: '/openapi.json', tag: 'reference', summary: 'This document', responses: { 200: OK('OpenAPI 3.1') } },
   { method: 'get', path: '/api/docs', tag: 'reference', summary: 'This document as a readable page', responses: { 200: { description: 'HTML', contentType: 'text/html' } } },
@@ -202,7 +202,7 @@ const legacy: Operation[] = [
   { method: 'get', path: '/api/dashboard/logs', tag: 'legacy', summary: 'Dashboard: recent log lines', query: LogsQuerySchema, responses: { 200: OK('Log lines', DashboardLogsSchema) } },
   { method: 'post', path: '/api/dashboard/logs/clear', tag: 'legacy', summary: 'Dashboard: clear log lines', responses: { 200: OK('Cleared', DashboardLogsClearedSchema) } },
   { method: 'get', path: '/api/dashboard/settings', tag: 'legacy', summary: 'Dashboard: settings', responses: { 200: OK('Settings', DashboardSettingsSchema) } },
-  { method: 'post', path: '/api/dashboard/settings', tag: 'legacy', summary: 'Dashboard: change settings', body: SettingsPatchSchema, responses: { 200: OK('The new settings', DashboardSettingsSchema), 400: OK('Unknown key or bad value') } },
+  { method: 'post', path: '/api/dashboard/settings', tag: 'legacy', summary: 'Dashboard: change settings', body: SettingsPatchSchema, responses: { 200: OK('The new settings', DashboardSettingsSchema), 400: OK('Unknown key or bad value (`invalid_input`), or an execution provider this machine cannot use (`provider_unavailable`)') } },
 ];
 
 export const OPERATIONS: readonly Operation[] = [...native, ...comfyui, ...legacy];

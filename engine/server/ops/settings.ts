@@ -1,13 +1,17 @@
 /**
  * The operator's settings as the running server sees them: the stored overrides on top of the
  * defaults from the configuration, which of them apply at once (log level, log buffer, submit
- * rate), which after a restart (queue concurrency, history cap, cache budget — the objects
- * using them fix them at start) and which wait for the model manager. At start the stored
- * overrides are laid over the configuration (`prepareSettings`), so a restart applies them.
+ * rate), which after a restart (queue concurrency, history cap, cache budget, model limits,
+ * execution providers and threads — the objects using them fix them at start). A change to
+ * the execution providers is checked against this machine and refused when one is unusable.
+ * At start the stored overrides are laid over the configuration (`prepareSettings`), so a
+ * restart applies them.
  * `settingsView` and `updateSettings` work without express, for the legacy dashboard routes.
  */
+import { isDeepStrictEqual } from 'node:util';
 import { z } from 'zod';
 import type { Logger } from '../../nodes/context.js';
+import { DEFAULT_SESSION_SETTINGS, checkExecutionProviders, layerSessionSettings, sessionSettingsFromEnv, type SessionSettings } from '../../models/providers.js';
 import type { LogBuffer } from '../../log/log-buffer.js';
 import { getLogLevel, setLogLevel, type LogLevel } from '../../log/logger.js';
 import {
@@ -39,6 +43,9 @@ export const SETTING_EFFECTS: Readonly<Record<SettingKey, SettingEffect>> = {
   modelMemoryBytes: 'restart',
   maxLoadedModels: 'restart',
   modelIdleSeconds: 'restart',
+  executionProviders: 'restart',
+  intraOpThreads: 'restart',
+  interOpThreads: 'restart',
 };
 
 const DEFAULT_CACHE_BYTES = 1024 ** 3;
@@ -80,13 +87,19 @@ export interface PrepareSettingsOptions {
   logs: LogBuffer;
   /** The cache budget the engine would get from its options. */
   engineCacheBytes?: number;
+  /** Session settings the engine would get from its options (over the environment's). */
+  engineSessionSettings?: Partial<SessionSettings>;
 }
 
 export interface PreparedSettings {
   /** The configuration with the stored overrides laid over it. */
   config: ServerConfig;
   /** Engine options the stored overrides decide (spread over the caller's engine options). */
-  engine: { cacheBytes?: number; models: { memoryBudgetBytes: number | null; maxLoaded: number | null; idleMs: number | null } };
+  engine: {
+    cacheBytes?: number;
+    models: { memoryBudgetBytes: number | null; maxLoaded: number | null; idleMs: number | null };
+    sessionSettings: SessionSettings;
+  };
   state: SettingsState;
 }
 
@@ -104,6 +117,7 @@ function engineDefaultCacheBytes(): number {
 export async function prepareSettings(options: PrepareSettingsOptions): Promise<PreparedSettings> {
   const { config, log, logs } = options;
   const store = await openSettingsStore({ dataDir: config.dataDir, log });
+  const session = { ...DEFAULT_SESSION_SETTINGS, ...layerSessionSettings(sessionSettingsFromEnv(), options.engineSessionSettings) };
   const defaults: Settings = {
     logLevel: getLogLevel(log) ?? 'info',
     logBufferLines: logs.capacity,
@@ -115,6 +129,9 @@ export async function prepareSettings(options: PrepareSettingsOptions): Promise<
     modelMemoryBytes: null,
     maxLoadedModels: null,
     modelIdleSeconds: null,
+    executionProviders: [...session.executionProviders],
+    intraOpThreads: session.intraOpThreads,
+    interOpThreads: session.interOpThreads,
   };
   const current = (): Settings => ({ ...defaults, ...store.read() });
   const atStart = current();
@@ -137,13 +154,16 @@ export async function prepareSettings(options: PrepareSettingsOptions): Promise<
         maxLoaded: atStart.maxLoadedModels,
         idleMs: atStart.modelIdleSeconds === null || atStart.modelIdleSeconds === 0 ? null : atStart.modelIdleSeconds * 1000,
       },
+      // Checked against this machine when the engine starts (a warning) and when a session opens (an error).
+      sessionSettings: { executionProviders: atStart.executionProviders, intraOpThreads: atStart.intraOpThreads, interOpThreads: atStart.interOpThreads },
     },
     state: { store, defaults, atStart, current },
   };
 }
 
 function pendingRestart(state: SettingsState, values: Settings): SettingKey[] {
-  return SETTING_KEYS.filter((key) => SETTING_EFFECTS[key] === 'restart' && values[key] !== state.atStart[key]);
+  // Deep: a list setting (executionProviders) is a new array after every change.
+  return SETTING_KEYS.filter((key) => SETTING_EFFECTS[key] === 'restart' && !isDeepStrictEqual(values[key], state.atStart[key]));
 }
 
 export function settingsView(ctx: Pick<ServerContext, 'settings'>): SettingsView {
@@ -181,6 +201,8 @@ function applyLive(ctx: Pick<ServerContext, 'log' | 'logs' | 'submitLimiter'>, k
  */
 export async function updateSettings(ctx: Pick<ServerContext, 'settings' | 'log' | 'logs' | 'submitLimiter' | 'live'>, patch: SettingsPatch): Promise<SettingsView> {
   const state = ctx.settings;
+  // A provider this machine cannot use is refused now (400 provider_unavailable), not at the next model load.
+  if (patch.executionProviders) checkExecutionProviders(patch.executionProviders);
   const { previous, current: stored } = await state.store.update((current) => {
     const next: Record<string, unknown> = { ...current };
     for (const [key, value] of Object.entries(patch)) {
@@ -193,7 +215,7 @@ export async function updateSettings(ctx: Pick<ServerContext, 'settings' | 'log'
   // Before and after this very change (another one may follow at once: each sees its own).
   const before: Settings = { ...state.defaults, ...previous };
   const after: Settings = { ...state.defaults, ...stored };
-  const changed = SETTING_KEYS.filter((key) => before[key] !== after[key]);
+  const changed = SETTING_KEYS.filter((key) => !isDeepStrictEqual(before[key], after[key]));
   const applied: SettingKey[] = [];
   for (const key of changed) {
     if (SETTING_EFFECTS[key] === 'live' && applyLive(ctx, key, after)) applied.push(key);

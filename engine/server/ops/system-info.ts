@@ -6,11 +6,9 @@
  * data with its reason.
  */
 import { execFile } from 'node:child_process';
-import { access } from 'node:fs/promises';
-import { createRequire } from 'node:module';
 import { cpus, availableParallelism, loadavg, totalmem, freemem } from 'node:os';
-import { dirname, join } from 'node:path';
 import { z } from 'zod';
+import { providerCatalog } from '../../models/providers.js';
 
 export const ExecutionProviderSchema = z.object({
   name: z.string(),
@@ -59,45 +57,10 @@ export const MemoryInfoSchema = z.object({
   system: z.object({ totalBytes: z.number(), freeBytes: z.number() }),
 });
 
-interface OrtModule {
-  listSupportedBackends?: () => { name: string; bundled: boolean }[];
-  env?: { versions?: Record<string, string> };
-}
-
-/** Where onnxruntime-node keeps a provider's shared library, by platform. */
-function providerLibrary(name: string): string | undefined {
-  if (process.platform === 'linux') return `libonnxruntime_providers_${name}.so`;
-  if (process.platform === 'win32') return `onnxruntime_providers_${name}.dll`;
-  return undefined;
-}
-
-async function exists(path: string): Promise<boolean> {
-  try {
-    await access(path);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 async function probeOnnxRuntime(): Promise<OnnxRuntimeInfo> {
-  try {
-    const require = createRequire(import.meta.url);
-    const entry = require.resolve('onnxruntime-node');
-    const ort = require('onnxruntime-node') as OrtModule;
-    if (typeof ort.listSupportedBackends !== 'function') throw new Error('this onnxruntime-node has no listSupportedBackends()');
-    const bindingDir = join(dirname(entry), '..', 'bin', 'napi-v6', process.platform, process.arch);
-    const providers = await Promise.all(
-      ort.listSupportedBackends().map(async (backend) => {
-        const library = providerLibrary(backend.name);
-        const installed = backend.bundled || (library !== undefined && (await exists(join(bindingDir, library))));
-        return { name: backend.name, bundled: backend.bundled, installed };
-      }),
-    );
-    return { loaded: true, version: ort.env?.versions?.node ?? ort.env?.versions?.common ?? null, providers, available: ['cpu'], error: null };
-  } catch (error) {
-    return { loaded: false, version: null, providers: [], available: [], error: error instanceof Error ? error.message : String(error) };
-  }
+  const catalog = providerCatalog();
+  if (catalog.error !== null) return { loaded: false, version: null, providers: [], available: [], error: catalog.error };
+  return { loaded: true, version: catalog.version, providers: catalog.providers.map((p) => ({ ...p })), available: ['cpu'], error: null };
 }
 
 /** Providers that run on an NVIDIA GPU, and the ones that take whatever GPU the platform's graphics API offers. */

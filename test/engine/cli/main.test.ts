@@ -191,3 +191,60 @@ test('the installed bin runs the compiled CLI with real exit codes and the packa
   const usage = spawnSync(process.execPath, [bin, 'run'], { encoding: 'utf8' });
   assert.equal(usage.status, 2);
 });
+
+/** A pack whose node records `ctx.models.sessionOptions` and opens a tiny model with them through the model manager. */
+function writeSessionProbePack(dataDir: string): void {
+  const dir = join(dataDir, 'packs', 'probe');
+  mkdirSync(dir, { recursive: true });
+  const api = pathToFileURL(join(repoRoot, 'dist', 'engine', 'nodes', 'index.js')).href;
+  writeFileSync(join(dir, 'index.mjs'), `
+import { writeFileSync } from 'node:fs';
+import { definePack, defineNode, openSession, encodeOnnxModel } from ${JSON.stringify(api)};
+const contract = { component: 'block', inputs: [{ name: 'x', types: ['float32'], ranks: [2] }], outputs: [{ name: 'y', types: ['float32'], ranks: [2] }] };
+const bytes = encodeOnnxModel({ name: 'block', inputs: [{ name: 'x', type: 'float32', shape: [1, 4] }], outputs: [{ name: 'y', type: 'float32', shape: [1, 4] }], initializers: [], nodes: [{ op: 'Tanh', inputs: ['x'], outputs: ['y'] }] });
+const probe = defineNode({
+  type: 'probe.session', title: 'Session probe', category: 'test', output: true,
+  inputs: { path: { type: 'STRING', default: '' } }, outputs: {},
+  run: async ({ path }, ctx) => {
+    writeFileSync(path, JSON.stringify(ctx.models.sessionOptions));
+    const load = async (id) => {
+      const { session } = await openSession(id, contract, bytes, ctx.models.sessionOptions);
+      return { value: session, bytes: bytes.length, release: () => session.release() };
+    };
+    await ctx.models.use('probe-tiny', load, (session) => session.inputNames);
+    return {};
+  },
+});
+export default definePack({ name: 'probe', version: '1.0.0', engine: '^0.1.0', nodes: [probe] });
+`);
+}
+
+test('run uses the stored session settings: nodes get them as ctx.models.sessionOptions; an unavailable provider fails the load clearly', async () => {
+  const dataDir = join(work, 'session-data');
+  writeSessionProbePack(dataDir);
+  mkdirSync(join(dataDir, 'store'), { recursive: true });
+  const settingsFile = join(dataDir, 'store', 'settings.json');
+  const seen = join(work, 'session-options.json');
+  const workflow = writeJson('probe.json', { '1': { type: 'probe.session', inputs: { path: seen } } });
+
+  writeFileSync(settingsFile, JSON.stringify({ version: 1, settings: { executionProviders: ['cpu'], intraOpThreads: 3, interOpThreads: 2 } }));
+  const ok = await cli('run', workflow, '--json', '--data', dataDir);
+  assert.equal(ok.code, 0, ok.stdout + ok.stderr);
+  assert.deepEqual(JSON.parse(readFileSync(seen, 'utf8')), { providers: ['cpu'], intraOpThreads: 3, interOpThreads: 2 });
+
+  writeFileSync(settingsFile, JSON.stringify({ version: 1, settings: { executionProviders: ['bogus', 'cpu'] } }));
+  const refused = await cli('run', workflow, '--json', '--data', dataDir);
+  assert.equal(refused.code, 1);
+  const report = JSON.parse(refused.stdout) as { status: string; errors: { code: string; message: string }[] };
+  assert.equal(report.status, 'error');
+  assert.equal(report.errors[0]!.code, 'provider_unavailable');
+  assert.match(report.errors[0]!.message, /"bogus" is not an execution provider .*Available in this onnxruntime-node: cpu/);
+  assert.deepEqual(JSON.parse(readFileSync(seen, 'utf8')).providers, ['bogus', 'cpu']);
+
+  // A settings file the CLI cannot read: defaults, and the file is left for the server to report.
+  writeFileSync(settingsFile, '{"version":1,"settings":');
+  const fallback = await cli('run', workflow, '--json', '--data', dataDir);
+  assert.equal(fallback.code, 0, fallback.stdout);
+  assert.deepEqual(JSON.parse(readFileSync(seen, 'utf8')).providers, ['cpu']);
+  assert.equal(readFileSync(settingsFile, 'utf8'), '{"version":1,"settings":');
+});

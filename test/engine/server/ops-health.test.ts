@@ -27,6 +27,8 @@ test('GET /api/health reports version, runtime, onnxruntime providers, machine, 
     assert.ok(report.onnxruntime.available.includes('cpu'));
     assert.ok(report.onnxruntime.providers.some((p) => p.name === 'cpu' && p.bundled));
     if (report.gpu.devices.length === 0) assert.ok(!report.onnxruntime.available.includes('cuda'), 'no GPU, no CUDA');
+    // What sessions open with by default: cpu, min(4, CPUs) threads per operator, one across operators.
+    assert.deepEqual(report.sessions, { providers: ['cpu'], intraOpThreads: Math.min(4, report.cpu.count), interOpThreads: 1, unavailable: [] });
     assert.ok(report.cpu.count >= 1);
     assert.equal(report.cpu.loadAverage.length, 3);
     assert.ok(report.memory.process.rssBytes > 0);

@@ -3,6 +3,8 @@ import assert from 'node:assert/strict';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { SettingsViewSchema } from '../../../engine/server/ops/settings.js';
+import { HealthReportSchema } from '../../../engine/server/ops/health.js';
+import { providerCatalog, usableProviders } from '../../../engine/models/providers.js';
 import { startOpsServer } from './ops-harness.js';
 
 test('GET /api/settings answers values, defaults, overrides and when each applies', async () => {
@@ -131,6 +133,83 @@ test('a corrupt settings file is moved aside and the server starts with defaults
     const health = (await second.request('/api/health')).body;
     assert.equal(health.status, 'degraded');
     assert.equal(health.store.corruptFiles, 1);
+  } finally {
+    await second.dispose();
+  }
+});
+
+test('execution providers: one this machine cannot use is refused with 400; providers and threads apply after a restart', async () => {
+  const first = await startOpsServer();
+  const dataDir = first.dataDir;
+  try {
+    const defaults = SettingsViewSchema.parse((await first.request('/api/settings')).body).defaults;
+    assert.deepEqual([defaults.executionProviders, defaults.intraOpThreads, defaults.interOpThreads], [['cpu'], null, 1]);
+    const bogus = await first.request('/api/settings', { method: 'PUT', body: { executionProviders: ['bogus', 'cpu'], intraOpThreads: 3 } });
+    assert.equal(bogus.status, 400);
+    assert.equal(bogus.body.error.code, 'provider_unavailable');
+    assert.match(bogus.body.error.message, /"bogus" is not an execution provider onnxruntime-node [\d.]+ knows/);
+    assert.deepEqual(bogus.body.error.details.usable, usableProviders());
+    // CUDA where its libraries are missing (this machine): the message says how to enable it.
+    const usable = usableProviders();
+    const missing = providerCatalog().providers.find((p) => !usable.includes(p.name))?.name;
+    if (missing !== undefined) {
+      const refused = await first.request('/api/settings', { method: 'PATCH', body: { executionProviders: [missing, 'cpu'] } });
+      assert.equal(refused.status, 400);
+      assert.match(refused.body.error.message, new RegExp(`"${missing}" is not installed`));
+      if (missing === 'cuda') assert.match(refused.body.error.message, /ONNXRUNTIME_NODE_INSTALL=cuda12/);
+    }
+    for (const executionProviders of [['CPU'], [], ['cpu', 'cpu'], 'cpu']) {
+      const bad = await first.request('/api/settings', { method: 'PUT', body: { executionProviders } });
+      assert.equal(bad.status, 400, JSON.stringify(executionProviders));
+      assert.equal(bad.body.error.code, 'invalid_input');
+    }
+    const badThreads = await first.request('/api/settings', { method: 'PUT', body: { intraOpThreads: 0, interOpThreads: null } });
+    assert.equal(badThreads.status, 400);
+    assert.deepEqual(SettingsViewSchema.parse((await first.request('/api/settings')).body).overrides, {}, 'nothing was stored by a refused change');
+
+    const put = SettingsViewSchema.parse((await first.request('/api/settings', { method: 'PUT', body: { executionProviders: ['cpu'], intraOpThreads: 3, interOpThreads: 2 } })).body);
+    // The same list as the default is no change (lists compare by value).
+    assert.deepEqual([...put.changed!].sort(), ['interOpThreads', 'intraOpThreads']);
+    assert.deepEqual([...put.pendingRestart].sort(), ['interOpThreads', 'intraOpThreads']);
+    assert.equal(put.effects.executionProviders, 'restart');
+    const before = HealthReportSchema.parse((await first.request('/api/health')).body);
+    assert.deepEqual(before.sessions.providers, ['cpu']);
+    assert.notEqual(before.sessions.interOpThreads, 2, 'a restart setting waits for the restart');
+  } finally {
+    await first.close();
+  }
+  const second = await startOpsServer({ dataDir });
+  try {
+    const view = SettingsViewSchema.parse((await second.request('/api/settings')).body);
+    assert.deepEqual(view.pendingRestart, []);
+    assert.deepEqual(second.server.ctx.engine.sessionOptions, { providers: ['cpu'], intraOpThreads: 3, interOpThreads: 2 });
+    const health = HealthReportSchema.parse((await second.request('/api/health')).body);
+    assert.deepEqual(health.sessions, { providers: ['cpu'], intraOpThreads: 3, interOpThreads: 2, unavailable: [] });
+    assert.equal(health.status, 'ok', health.problems.join('; '));
+  } finally {
+    await second.dispose();
+  }
+});
+
+test('a stored provider that is not available here: the server starts, warns, and health says so', async () => {
+  const first = await startOpsServer();
+  const dataDir = first.dataDir;
+  await first.close();
+  // Written by hand (or on another machine): PUT would have refused it.
+  await writeFile(join(dataDir, 'store', 'settings.json'), JSON.stringify({ version: 1, settings: { executionProviders: ['bogus', 'cpu'] } }));
+  const second = await startOpsServer({ dataDir });
+  try {
+    const health = HealthReportSchema.parse((await second.request('/api/health')).body);
+    assert.equal(health.status, 'degraded');
+    assert.deepEqual(health.sessions.providers, ['bogus', 'cpu']);
+    assert.deepEqual(health.sessions.unavailable, ['bogus']);
+    assert.ok(health.problems.some((p) => /bogus are configured but not available here/.test(p)), health.problems.join('; '));
+    const warnings = (await second.request('/api/logs?level=warn')).body.lines.map((l: { msg: string }) => l.msg);
+    assert.ok(warnings.some((m: string) => /"bogus" is not an execution provider/.test(m)), warnings.join('\n'));
+    // Back to cpu: accepted, pending until the restart.
+    const reset = SettingsViewSchema.parse((await second.request('/api/settings', { method: 'PATCH', body: { executionProviders: null } })).body);
+    assert.deepEqual(reset.settings.executionProviders, ['cpu']);
+    assert.deepEqual(reset.pendingRestart, ['executionProviders']);
   } finally {
     await second.dispose();
   }

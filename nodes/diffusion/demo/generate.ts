@@ -11,7 +11,10 @@ import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Family } from '../model/types.js';
+import { fluxStandIn } from './flux.js';
 import { sd15StandIn, type StandInFiles } from './sd15.js';
+import { sd3StandIn } from './sd3.js';
+import { sdxlStandIn } from './sdxl.js';
 
 export interface DemoModel {
   family: Family;
@@ -20,7 +23,10 @@ export interface DemoModel {
 
 /** Every demo stand-in by the name loader nodes offer it under. */
 export const DEMO_MODELS: Readonly<Record<string, DemoModel>> = {
+  'demo-flux': { family: 'flux', build: () => fluxStandIn() },
   'demo-sd15': { family: 'sd15', build: () => sd15StandIn() },
+  'demo-sd3': { family: 'sd3', build: () => sd3StandIn() },
+  'demo-sdxl': { family: 'sdxl', build: () => sdxlStandIn() },
 };
 
 export interface GenerateOptions {

@@ -7,8 +7,7 @@
 import { join } from 'node:path';
 import { SD_TEXT_ENCODER, SD_UNET, SD_VAE_DECODER, SD_VAE_ENCODER } from '../contracts.js';
 import type { FamilyLoader } from '../model/load.js';
-import { manifestNumber } from '../model/load.js';
-import { openComponents, readClipTokenizer, readJsonFile } from '../model/folder.js';
+import { manifestNumber, openComponents, readClipTokenizer, readJsonFile } from '../model/folder.js';
 import type { ConditioningValue, DiffusionRuntime, Prediction } from '../model/types.js';
 import { scaledLinearSchedule } from '../sampling/sigmas.js';
 import { encodeClip } from './shared/clip-encode.js';

@@ -19,6 +19,12 @@ export function modelDir(modelsDir: string, id: string): string {
   return dir;
 }
 
+/** A finite number from a JSON side file (manifest.json, scheduler_config.json…), else `fallback`. */
+export function manifestNumber(manifest: Record<string, unknown> | undefined, key: string, fallback: number): number {
+  const value = manifest?.[key];
+  return typeof value === 'number' && Number.isFinite(value) ? value : fallback;
+}
+
 export async function readJsonFile(path: string): Promise<Record<string, unknown> | undefined> {
   try {
     const value: unknown = JSON.parse(await readFile(path, 'utf8'));
@@ -28,18 +34,33 @@ export async function readJsonFile(path: string): Promise<Record<string, unknown
   }
 }
 
-/** A CLIP BPE tokenizer from `<dir>/<folder>` (vocab.json + merges.txt, or tokenizer.json). */
+/** `pad_token` from the tokenizer's special_tokens_map.json, else tokenizer_config.json (a string or an AddedToken object). */
+export async function padTokenOf(dir: string, folder: string): Promise<string | undefined> {
+  for (const file of ['special_tokens_map.json', 'tokenizer_config.json']) {
+    const pad = (await readJsonFile(join(dir, folder, file)))?.pad_token;
+    if (typeof pad === 'string') return pad;
+    if (pad !== null && typeof pad === 'object' && typeof (pad as { content?: unknown }).content === 'string') return (pad as { content: string }).content;
+  }
+  return undefined;
+}
+
+/**
+ * A CLIP BPE tokenizer from `<dir>/<folder>` (vocab.json + merges.txt, or tokenizer.json),
+ * padding with the folder's stated `pad_token` (SDXL's `tokenizer_2` pads with "!", not the end
+ * token: the encoder was trained that way), else the end token.
+ */
 export async function readClipTokenizer(model: string, dir: string, folder: string, contextLength = 77): Promise<ClipTokenizer> {
   const base = join(dir, folder);
   const vocab = await readJsonFile(join(base, 'vocab.json'));
+  const padToken = await padTokenOf(dir, folder);
   try {
     if (vocab) {
       const merges = await readFile(join(base, 'merges.txt'), 'utf8').catch(() => '');
-      return new ClipTokenizer({ vocab: vocab as Record<string, number>, merges: merges.split('\n') }, { contextLength });
+      return new ClipTokenizer({ vocab: vocab as Record<string, number>, merges: merges.split('\n') }, { contextLength, padToken });
     }
     const json = await readJsonFile(join(base, 'tokenizer.json'));
     if (!json) throw new Error(`neither ${folder}/vocab.json nor ${folder}/tokenizer.json is there`);
-    return ClipTokenizer.fromTokenizerJson(json, { contextLength });
+    return ClipTokenizer.fromTokenizerJson(json, { contextLength, padToken });
   } catch (error) {
     throw new SwitchyardError('model_contract_mismatch', `model ${model}: its tokenizer in ${folder}/ could not be read (${(error as Error).message})`, { model, component: folder });
   }

@@ -84,9 +84,3 @@ export async function loadDiffusionModel(modelsDir: string, id: string, sessionO
   }
   return FAMILY_LOADERS[family]({ id, dir, manifest, modelIndex, sessionOptions });
 }
-
-/** Numbers from manifest.json, else scheduler_config.json, else the family default. */
-export function manifestNumber(manifest: Record<string, unknown> | undefined, key: string, fallback: number): number {
-  const value = manifest?.[key];
-  return typeof value === 'number' && Number.isFinite(value) ? value : fallback;
-}

@@ -90,8 +90,11 @@ export interface DiffusionRuntime {
 
   /** Prompt → conditioning (prompt weighting where the family supports it). */
   encodeText(prompt: string): Promise<ConditioningValue>;
-  /** The noise levels for `steps` steps of `scheduler`: steps + 1 values, the last 0. */
-  sigmas(scheduler: SchedulerName, steps: number): number[];
+  /**
+   * The noise levels for `steps` steps of `scheduler`: steps + 1 values, the last 0. `shape` is
+   * the latent being sampled (Flux shifts its schedule by the image's token count).
+   */
+  sigmas(scheduler: SchedulerName, steps: number, shape?: LatentShape): number[];
   /**
    * The network's clean-latent estimate ("denoised") for one model-space latent `x` at noise
    * level `sigma`, once per conditioning (batched into one network call where possible).

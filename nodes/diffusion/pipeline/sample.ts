@@ -49,10 +49,10 @@ function aborted(signal: AbortSignal | undefined): void {
 }
 
 /** The sigmas to run: all `steps`, or the last `steps` of a longer schedule when denoise < 1. */
-export function samplingSigmas(runtime: DiffusionRuntime, scheduler: SchedulerName, steps: number, denoise: number): number[] {
-  if (denoise >= 1) return runtime.sigmas(scheduler, steps);
+export function samplingSigmas(runtime: DiffusionRuntime, scheduler: SchedulerName, steps: number, denoise: number, shape?: LatentShape): number[] {
+  if (denoise >= 1) return runtime.sigmas(scheduler, steps, shape);
   const total = Math.max(steps, Math.floor(steps / denoise));
-  return runtime.sigmas(scheduler, total).slice(-(steps + 1));
+  return runtime.sigmas(scheduler, total, shape).slice(-(steps + 1));
 }
 
 export async function sample(runtime: DiffusionRuntime, request: SampleRequest): Promise<LatentValue> {
@@ -65,7 +65,7 @@ export async function sample(runtime: DiffusionRuntime, request: SampleRequest):
   const { batch, shape, data } = latentFor(runtime, request.latent);
   if (denoise === 0 || request.steps === 0) return { kind: 'latent', samples: { dims: [batch, shape.channels, shape.height, shape.width], data: data.slice() } };
 
-  const sigmas = samplingSigmas(runtime, request.scheduler, request.steps, denoise);
+  const sigmas = samplingSigmas(runtime, request.scheduler, request.steps, denoise, shape);
   const steps = sigmas.length - 1;
   const size = shape.channels * shape.height * shape.width;
   const random = new SeededRandom(request.seed);

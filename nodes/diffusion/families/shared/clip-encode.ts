@@ -52,3 +52,17 @@ export async function encodeClip(encoder: OpenedSession, tokenizer: ClipTokenize
   const pooledName = out.text_embeds ? 'text_embeds' : out.pooler_output ? 'pooler_output' : undefined;
   return { hidden, context, width, pooled: pooledName ? readFloat(out[pooledName], pooledName).slice() : undefined, truncated: encoded.truncated };
 }
+
+/**
+ * The second-to-last `hidden_states.N` output (SDXL and SD3 condition on the penultimate layer:
+ * `hidden_states.11` of CLIP-L, `hidden_states.31` of bigG); undefined when the export has
+ * fewer than two, and the encoder's `last_hidden_state` is used instead.
+ */
+export function penultimateHiddenOutput(outputs: readonly string[]): string | undefined {
+  const layers = outputs
+    .map((name) => /^hidden_states\.(\d+)$/.exec(name))
+    .filter((match): match is RegExpExecArray => match !== null)
+    .map((match) => Number(match[1]))
+    .sort((a, b) => a - b);
+  return layers.length >= 2 ? `hidden_states.${layers[layers.length - 2]!}` : undefined;
+}

@@ -142,3 +142,38 @@ test('values from elsewhere are refused with a clear message, not a crash', asyn
     assert.match(JSON.stringify(outcome.result.errors), /not CONDITIONING/);
   }
 });
+
+test("a conditioning from another family's text encoder is refused by name, and a Flux latent size must fit its 2×2 patches", async () => {
+  const e = await getEngine();
+  const mixed = {
+    schemaVersion: 1,
+    nodes: {
+      sd15: { type: 'CheckpointLoaderSimple', inputs: { ckpt_name: 'demo-sd15' } },
+      sdxl: { type: 'CheckpointLoaderSimple', inputs: { ckpt_name: 'demo-sdxl' } },
+      pos: { type: 'CLIPTextEncode', inputs: { text: 'a barn', clip: ['sdxl', 1] } },
+      neg: { type: 'CLIPTextEncode', inputs: { text: '', clip: ['sdxl', 1] } },
+      lat: { type: 'EmptyLatentImage', inputs: { width: 64, height: 64, batch_size: 1 } },
+      ks: { type: 'KSampler', inputs: { model: ['sd15', 0], seed: 1, steps: 2, cfg: 5, sampler_name: 'euler', scheduler: 'normal', positive: ['pos', 0], negative: ['neg', 0], latent_image: ['lat', 0], denoise: 1 } },
+      dec: { type: 'VAEDecode', inputs: { samples: ['ks', 0], vae: ['sd15', 2] } },
+      save: { type: 'SaveImage', inputs: { images: ['dec', 0], filename_prefix: 'mixed' } },
+    },
+  };
+  const outcome = await e.run(mixed);
+  assert.equal(outcome.kind === 'ran' && outcome.result.status, 'error');
+  assert.match(JSON.stringify(outcome.kind === 'ran' ? outcome.result.errors : []), /made by a sdxl text encoder \(model demo-sdxl\), but model demo-sd15 is sd15/);
+
+  const flux = {
+    schemaVersion: 1,
+    nodes: {
+      ckpt: { type: 'CheckpointLoaderSimple', inputs: { ckpt_name: 'demo-flux' } },
+      pos: { type: 'CLIPTextEncode', inputs: { text: 'a fox', clip: ['ckpt', 1] } },
+      lat: { type: 'EmptySD3LatentImage', inputs: { width: 72, height: 64, batch_size: 1 } },
+      ks: { type: 'KSampler', inputs: { model: ['ckpt', 0], seed: 1, steps: 2, cfg: 1, sampler_name: 'euler', scheduler: 'simple', positive: ['pos', 0], negative: ['pos', 0], latent_image: ['lat', 0], denoise: 1 } },
+      dec: { type: 'VAEDecode', inputs: { samples: ['ks', 0], vae: ['ckpt', 2] } },
+      save: { type: 'SaveImage', inputs: { images: ['dec', 0], filename_prefix: 'flux-odd' } },
+    },
+  };
+  const refused = await e.run(flux);
+  assert.equal(refused.kind === 'ran' && refused.result.status, 'error');
+  assert.match(JSON.stringify(refused.kind === 'ran' ? refused.result.errors : []), /needs width and height in multiples of 16 pixels; the latent is 72×64/);
+});

@@ -64,7 +64,7 @@ function textEncoder(random: SeededRandom, vocabSize: number): Uint8Array {
   });
 }
 
-function unet(random: SeededRandom): Uint8Array {
+function unet(random: SeededRandom, lcm = false): Uint8Array {
   const c = SD15_LATENT_CHANNELS;
   // A toy denoiser: ε = x_in − s(t)·y, where y (the "clean" latent it steers towards) is a colour
   // from the prompt's mean embedding plus smooth blobs of the current sample, and
@@ -77,6 +77,7 @@ function unet(random: SeededRandom): Uint8Array {
       { name: 'sample', type: 'float32', shape: ['batch', c, 'height', 'width'] },
       { name: 'timestep', type: 'float32', shape: [1] },
       { name: 'encoder_hidden_states', type: 'float32', shape: ['batch', 77, SD15_HIDDEN] },
+      ...(lcm ? [{ name: 'timestep_cond', type: 'float32' as const, shape: ['batch', 256] }] : []),
     ],
     outputs: [{ name: 'out_sample', type: 'float32', shape: ['batch', c, 'height', 'width'] }],
     initializers: [
@@ -87,6 +88,10 @@ function unet(random: SeededRandom): Uint8Array {
       { name: 'blob_gain', type: 'float32', dims: [1], data: Float32Array.from([0.6]) },
       { name: 't_slope', type: 'float32', dims: [1], data: Float32Array.from([-0.0062]) },
       { name: 't_offset', type: 'float32', dims: [1], data: Float32Array.from([3.5]) },
+      ...(lcm ? [
+        { name: 'cond_gain', type: 'float32' as const, dims: [1], data: Float32Array.from([0.05]) },
+        { name: 'cond_axes', type: 'int64' as const, dims: [2], data: BigInt64Array.from([2n, 3n]) },
+      ] : []),
     ],
     nodes: [
       { op: 'ReduceMean', inputs: ['encoder_hidden_states'], outputs: ['text_vec'], attributes: { axes: { ints: [1] }, keepdims: { int: 0 } } },
@@ -102,7 +107,16 @@ function unet(random: SeededRandom): Uint8Array {
       { op: 'Mul', inputs: ['target', 'inv_sigma'], outputs: ['pull'] },
       { op: 'Sub', inputs: ['sample', 'pull'], outputs: ['eps'] },
       { op: 'Conv', inputs: ['sample', 'conv_w', 'conv_b'], outputs: ['detail'], attributes: { kernel_shape: { ints: [3, 3] }, pads: { ints: [1, 1, 1, 1] } } },
-      { op: 'Add', inputs: ['eps', 'detail'], outputs: ['out_sample'] },
+      ...(lcm
+        ? [
+          // LCM: the guidance embedding nudges every channel (keeps `timestep_cond` in play).
+          { op: 'ReduceMean', inputs: ['timestep_cond'], outputs: ['cond_mean'], attributes: { axes: { ints: [1] }, keepdims: { int: 1 } } },
+          { op: 'Mul', inputs: ['cond_mean', 'cond_gain'], outputs: ['cond_scaled'] },
+          { op: 'Unsqueeze', inputs: ['cond_scaled', 'cond_axes'], outputs: ['cond_map'] },
+          { op: 'Add', inputs: ['eps', 'detail'], outputs: ['eps_detail'] },
+          { op: 'Add', inputs: ['eps_detail', 'cond_map'], outputs: ['out_sample'] },
+        ]
+        : [{ op: 'Add', inputs: ['eps', 'detail'], outputs: ['out_sample'] }]),
     ],
   });
 }
@@ -144,8 +158,11 @@ function vaeEncoder(random: SeededRandom): Uint8Array {
   });
 }
 
-/** Every file of the `demo-sd15` folder (diffusers layout plus our manifest). */
-export function sd15StandIn(seed = 15): StandInFiles {
+/**
+ * Every file of the `demo-sd15` folder (diffusers layout plus our manifest). `lcm` adds the
+ * `timestep_cond` input of an LCM-distilled UNet (a guidance embedding, no CFG batch).
+ */
+export function sd15StandIn(seed = 15, options: { lcm?: boolean } = {}): StandInFiles {
   const random = new SeededRandom(seed);
   const vocab = demoVocab();
   const vocabSize = Object.keys(vocab).length;
@@ -154,7 +171,7 @@ export function sd15StandIn(seed = 15): StandInFiles {
       'model_index.json': `${JSON.stringify({ _class_name: 'StableDiffusionPipeline', _diffusers_version: '0.30.0', text_encoder: ['transformers', 'CLIPTextModel'], unet: ['diffusers', 'UNet2DConditionModel'], vae_decoder: ['diffusers', 'AutoencoderKL'], vae_encoder: ['diffusers', 'AutoencoderKL'], tokenizer: ['transformers', 'CLIPTokenizer'], scheduler: ['diffusers', 'EulerDiscreteScheduler'] }, null, 2)}\n`,
       'manifest.json': `${JSON.stringify({ family: 'sd15', name: 'demo-sd15', demo: true, latent_channels: SD15_LATENT_CHANNELS, scaling_factor: 0.18215, prediction_type: 'epsilon', description: 'A tiny stand-in with the tensor names and ranks of an SD 1.5 ONNX export; it draws colour fields, not art.' }, null, 2)}\n`,
       'text_encoder/model.onnx': textEncoder(random, vocabSize),
-      'unet/model.onnx': unet(random),
+      'unet/model.onnx': unet(random, options.lcm),
       'vae_decoder/model.onnx': vaeDecoder(random),
       'vae_encoder/model.onnx': vaeEncoder(random),
       'tokenizer/vocab.json': `${JSON.stringify(vocab)}\n`,

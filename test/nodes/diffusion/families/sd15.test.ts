@@ -3,14 +3,15 @@
  * sessions opened against the SD contracts: the image has the asked size and 0..1 values; the
  * same seed gives the same image bit for bit; seed 0 is a seed like any other; the seed and the
  * prompt both change the picture; every sampler and schedule runs; progress is reported per
- * step and an abort stops the run.
+ * step and an abort stops the run; an LCM UNet gets its guidance embedding instead of CFG.
  */
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { generateDemoModels } from '../../../../nodes/diffusion/demo/generate.js';
+import { sd15StandIn } from '../../../../nodes/diffusion/demo/sd15.js';
 import { loadDiffusionModel } from '../../../../nodes/diffusion/model/load.js';
 import { SAMPLERS, SCHEDULERS, type DiffusionRuntime } from '../../../../nodes/diffusion/model/types.js';
 import { textToImage, type TextToImageRequest } from '../../../../nodes/diffusion/pipeline/text-to-image.js';
@@ -96,4 +97,25 @@ test('every sampler and schedule runs; progress per step; an abort stops the run
   const run = textToImage(model, { ...base, steps: 20, signal: controller.signal, onStep: (done) => done === 2 && controller.abort(new Error('stop here')) });
   await assert.rejects(run, /stop here/);
   await assert.rejects(textToImage(model, { ...base, width: 60 }), /multiples of 8 for model demo-sd15/);
+});
+
+test('an LCM UNet (with timestep_cond) takes the guidance as an embedding: one branch, no negative prompt, cfg changes the picture', async () => {
+  const dir = join(root, 'demo-lcm');
+  for (const [path, content] of Object.entries(sd15StandIn(15, { lcm: true }).files)) {
+    mkdirSync(dirname(join(dir, path)), { recursive: true });
+    writeFileSync(join(dir, path), content);
+  }
+  const loaded = await loadDiffusionModel(root, 'demo-lcm');
+  try {
+    const lcm = loaded.value;
+    assert.equal(lcm.embedsGuidance, true);
+    const request: TextToImageRequest = { ...base, sampler: 'lcm', scheduler: 'sgm_uniform', steps: 4, cfg: 1.5 };
+    const a = await textToImage(lcm, request);
+    const sameWithOtherNegative = await textToImage(lcm, { ...request, negativePrompt: 'anything at all' });
+    assert.ok(Buffer.from(a.pixels.buffer).equals(Buffer.from(sameWithOtherNegative.pixels.buffer)), 'no negative branch runs');
+    const stronger = await textToImage(lcm, { ...request, cfg: 8 });
+    assert.ok(!Buffer.from(a.pixels.buffer).equals(Buffer.from(stronger.pixels.buffer)), 'the guidance embedding reaches the UNet');
+  } finally {
+    await loaded.release();
+  }
 });

@@ -2,12 +2,13 @@
  * Noise schedules and sampler steps against values computed by hand (an independent
  * double-precision computation of the same formulas): SD's scaled-linear training sigmas,
  * the "normal" and "karras" schedules, flow-matching sigmas with SD3's shift, and one step of
- * Euler, Euler ancestral, flow-matching Euler, DDIM and LCM, and classifier-free guidance.
+ * Euler, Euler ancestral, flow-matching Euler, DDIM, LCM, DPM++ 2M and Euler ancestral for flow
+ * models, and classifier-free guidance.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { flowMatchingSigmas, karrasSigmas, normalSigmas, scaledLinearSchedule, sigmaAt } from '../../../../nodes/diffusion/sampling/sigmas.js';
-import { ancestralSigmas, cfgMix, ddimStep, eulerAncestralStep, eulerStep, flowEulerStep, lcmStep } from '../../../../nodes/diffusion/sampling/steps.js';
+import { ancestralSigmas, cfgMix, ddimStep, eulerAncestralStep, eulerStep, flowEulerStep, lcmStep, dpmpp2mStep, eulerAncestralFlowStep } from '../../../../nodes/diffusion/sampling/steps.js';
 
 function near(actual: number, expected: number, tolerance = 1e-9): void {
   assert.ok(Math.abs(actual - expected) <= tolerance * Math.max(1, Math.abs(expected)), `${actual} vs ${expected}`);
@@ -80,4 +81,24 @@ test('one LCM step: the clean estimate re-noised to σ_next; the last step is th
 test('classifier-free guidance mixes uncond + scale·(cond − uncond)', () => {
   nearAll(cfgMix([1, 0], [2, -1], 7.5), [8.5, -7.5], 1e-6);
   nearAll(cfgMix([1, 0], [2, -1], 1), [2, -1], 1e-6);
+});
+
+test('DPM++ 2M: first-order on the first step, second-order after, the clean estimate at σ = 0 (hand-computed)', () => {
+  // σ 2 → 1: h = ln 2, ratio 0.5, gain 1 − e^−h = 0.5.
+  assert.deepEqual([...dpmpp2mStep(Float32Array.from([1]), [0.5], null, 2, 2, 1)], [0.75]);
+  // With the previous estimate 0.2 from σ 4: r = 1, D = 1.5·0.5 − 0.5·0.2 = 0.65; x = 0.5 + 0.5·0.65.
+  assert.ok(Math.abs(dpmpp2mStep(Float32Array.from([1]), [0.5], [0.2], 4, 2, 1)[0]! - 0.825) < 1e-6);
+  assert.deepEqual([...dpmpp2mStep(Float32Array.from([1, 2]), [0.25, -0.5], [0, 0], 4, 2, 0)], [0.25, -0.5]);
+});
+
+test('Euler ancestral for flow models: hand-computed step, eta 0 is plain Euler, the clean-part weight stays 1 − σ_next', () => {
+  // σ 0.8 → 0.4, eta 1: σ_down 0.2, renoise √(0.16 − 0.04·0.36/0.64) = √0.1375, ratio 0.25, rescale 0.75.
+  const x = eulerAncestralFlowStep(Float32Array.from([1]), [0.2], 0.8, 0.4, [0.5]);
+  assert.ok(Math.abs(x[0]! - (0.75 * (0.25 + 0.75 * 0.2) + 0.5 * Math.sqrt(0.1375))) < 1e-6);
+  const plain = eulerAncestralFlowStep(Float32Array.from([1]), [0.2], 0.8, 0.4, [0.5], 0);
+  const euler = eulerStep(Float32Array.from([1]), [0.2], 0.8, 0.4);
+  assert.ok(Math.abs(plain[0]! - euler[0]!) < 1e-6);
+  // x = 0.2·d + 0.8·n (d = 1, n = 0): after the step the clean part weighs 1 − 0.4.
+  const clean = eulerAncestralFlowStep(Float32Array.from([0.2]), [1], 0.8, 0.4, [0]);
+  assert.ok(Math.abs(clean[0]! - 0.6) < 1e-6);
 });

@@ -29,10 +29,11 @@ import { SwitchyardError, type OpenedSession, type SessionInfo } from '../../../
 import type { FamilyLoader } from '../model/load.js';
 import { manifestNumber, openComponents, readClipTokenizer, readJsonFile } from '../model/folder.js';
 import type { ConditioningValue, DiffusionRuntime, LatentShape, SchedulerName } from '../model/types.js';
-import { flowMatchingSigmas, karrasSigmas } from '../sampling/sigmas.js';
+import { flowSigmas } from '../sampling/flow-sigmas.js';
 import type { ClipTokenizer } from '../text/clip-tokenizer.js';
 import { parsePromptWeights } from '../text/prompt-weights.js';
 import { T5Tokenizer } from '../text/t5-tokenizer.js';
+import { fluxImageIds, fluxTextIds, packLatents, positionsInput, unpackLatents } from './flux-packing.js';
 import { FLUX_CLIP_TEXT_ENCODER, FLUX_T5_ENCODER, FLUX_TRANSFORMER, FLUX_VAE_DECODER, FLUX_VAE_ENCODER } from './flux-contracts.js';
 import { floatInput, hasInput, idsInput, inputInfo, readFloat, scalarInput } from './shared/tensors.js';
 import { stackConditioning } from './shared/unet.js';
@@ -60,98 +61,6 @@ export const FLUX_PREVIEW_FACTORS = [
 
 /** The T5 length when nothing says otherwise (Flux dev's). */
 export const FLUX_DEFAULT_SEQUENCE = 512;
-
-// ---------------------------------------------------------------------------------------------
-// Packing and position ids (pure, exported for tests)
-
-function checkPatchable(channels: number, height: number, width: number, length: number): void {
-  if (height % 2 !== 0 || width % 2 !== 0) throw new RangeError(`Flux packs 2×2 patches: latent height and width must be even, got ${height}×${width}`);
-  if (length !== channels * height * width) throw new RangeError(`${length} values for a [${channels}, ${height}, ${width}] latent`);
-}
-
-/**
- * One latent item [C,h,w] → packed tokens [(h/2)(w/2), 4C], diffusers' order: view
- * [C, h/2, 2, w/2, 2] → permute [h/2, w/2, C, 2, 2] → reshape.
- */
-export function packLatents(latent: Float32Array, channels: number, height: number, width: number): Float32Array {
-  checkPatchable(channels, height, width, latent.length);
-  const rows = height / 2;
-  const cols = width / 2;
-  const features = channels * 4;
-  const out = new Float32Array(latent.length);
-  for (let i = 0; i < rows; i++) {
-    for (let j = 0; j < cols; j++) {
-      const token = (i * cols + j) * features;
-      for (let c = 0; c < channels; c++) {
-        const plane = c * height * width;
-        for (let di = 0; di < 2; di++) {
-          const row = plane + (2 * i + di) * width + 2 * j;
-          out[token + c * 4 + di * 2] = latent[row]!;
-          out[token + c * 4 + di * 2 + 1] = latent[row + 1]!;
-        }
-      }
-    }
-  }
-  return out;
-}
-
-/** The inverse of `packLatents`: [(h/2)(w/2), 4C] → [C,h,w]. */
-export function unpackLatents(packed: ArrayLike<number>, channels: number, height: number, width: number): Float32Array {
-  checkPatchable(channels, height, width, packed.length);
-  const rows = height / 2;
-  const cols = width / 2;
-  const features = channels * 4;
-  const out = new Float32Array(packed.length);
-  for (let i = 0; i < rows; i++) {
-    for (let j = 0; j < cols; j++) {
-      const token = (i * cols + j) * features;
-      for (let c = 0; c < channels; c++) {
-        const plane = c * height * width;
-        for (let di = 0; di < 2; di++) {
-          const row = plane + (2 * i + di) * width + 2 * j;
-          out[row] = packed[token + c * 4 + di * 2]!;
-          out[row + 1] = packed[token + c * 4 + di * 2 + 1]!;
-        }
-      }
-    }
-  }
-  return out;
-}
-
-/** `img_ids` for a latent of `height`×`width` cells: per patch (0, row, column), row-major, [N*3]. */
-export function fluxImageIds(height: number, width: number): Float32Array {
-  const rows = height / 2;
-  const cols = width / 2;
-  const out = new Float32Array(rows * cols * 3);
-  for (let i = 0; i < rows; i++) {
-    for (let j = 0; j < cols; j++) {
-      const at = (i * cols + j) * 3;
-      out[at + 1] = i;
-      out[at + 2] = j;
-    }
-  }
-  return out;
-}
-
-/** `txt_ids`: zeros, [S*3]. */
-export function fluxTextIds(sequence: number): Float32Array {
-  return new Float32Array(sequence * 3);
-}
-
-/**
- * Position ids as the session declares them: rank 2 [n,3] or rank 3 [batch,n,3] (repeated),
- * float32/float16 or int32/int64.
- */
-export function positionsInput(info: SessionInfo, name: string, ids: Float32Array, count: number, batch: number): ort.Tensor {
-  const meta = inputInfo(info, name);
-  const rank3 = meta?.shape.length === 3;
-  const dims = rank3 ? [batch, count, 3] : [count, 3];
-  const data = rank3 ? new Float32Array(ids.length * batch) : ids;
-  if (rank3) for (let b = 0; b < batch; b++) data.set(ids, b * ids.length);
-  if (meta?.type === 'int64') return new ort.Tensor('int64', BigInt64Array.from(data, (v) => BigInt(Math.round(v))), dims);
-  if (meta?.type === 'int32') return new ort.Tensor('int32', Int32Array.from(data, (v) => Math.round(v)), dims);
-  return floatInput(info, name, data, dims);
-}
 
 // ---------------------------------------------------------------------------------------------
 // Sigmas
@@ -193,39 +102,6 @@ export function fluxMu(config: FluxShiftConfig, seqLen: number): number {
 export function fluxShift(config: FluxShiftConfig, seqLen?: number): number {
   if (!config.dynamic) return config.shift;
   return Math.exp(fluxMu(config, seqLen ?? config.maxSeqLen));
-}
-
-/** σ shifted: shift·t / (1 + (shift − 1)·t), i.e. e^mu / (e^mu + (1/t − 1)) with shift = e^mu. */
-function shifted(t: number, shift: number): number {
-  return (shift * t) / (1 + (shift - 1) * t);
-}
-
-/**
- * Flow sigmas for each scheduler name (steps + 1 values, the last 0):
- * normal — diffusers' FlowMatchEuler (t from 1 in `steps` equal parts); simple — every
- * (1000/steps)-th entry of a 1000-step table from the top (ComfyUI); sgm_uniform — t evenly
- * from 1 to 1/1000, the last excluded; karras — ρ 7 between the shifted 1/1000 and 1.
- */
-export function fluxSigmas(scheduler: SchedulerName, steps: number, shift: number): number[] {
-  if (!Number.isInteger(steps) || steps < 1) throw new RangeError(`steps must be a positive integer, got ${String(steps)}`);
-  switch (scheduler) {
-    case 'simple': {
-      const out: number[] = [];
-      for (let i = 0; i < steps; i++) out.push(shifted((1000 - Math.floor((i * 1000) / steps)) / 1000, shift));
-      out.push(0);
-      return out;
-    }
-    case 'sgm_uniform': {
-      const out: number[] = [];
-      for (let i = 0; i < steps; i++) out.push(shifted(1 - (i * 0.999) / steps, shift));
-      out.push(0);
-      return out;
-    }
-    case 'karras':
-      return karrasSigmas(shifted(0.001, shift), 1, steps);
-    default:
-      return flowMatchingSigmas(steps, shift);
-  }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -379,7 +255,7 @@ export const loadFlux: FamilyLoader = async ({ id, dir, manifest, sessionOptions
       previewFactors: latentChannels === 16 ? FLUX_PREVIEW_FACTORS : undefined,
       encodeText: (prompt) => encodeFluxText(id, encoders, prompt),
       // `shape` is optional until the sampler passes it; see the module header.
-      sigmas: (name: SchedulerName, steps: number, shape?: LatentShape) => fluxSigmas(name, steps, fluxShift(shiftConfig, shape ? imageSeqLen(shape) : undefined)),
+      sigmas: (name: SchedulerName, steps: number, shape?: LatentShape) => flowSigmas(name, steps, fluxShift(shiftConfig, shape ? imageSeqLen(shape) : undefined)),
       denoise: (x, shape, sigma, conds, options) => fluxDenoise(denoiser, x, shape, sigma, conds, options.guidance),
       async decode(latent, shape) {
         return (await decodeLatent(vaeDecoder, latent, shape)).pixels;

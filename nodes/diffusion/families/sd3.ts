@@ -22,8 +22,8 @@ import ort from 'onnxruntime-node';
 import { SwitchyardError, type OpenedSession, type SessionInfo } from '../../../engine/nodes/index.js';
 import type { FamilyLoader } from '../model/load.js';
 import { manifestNumber, openComponents, readClipTokenizer, readJsonFile } from '../model/folder.js';
-import type { ConditioningValue, DiffusionRuntime, LatentShape, SchedulerName } from '../model/types.js';
-import { flowMatchingSigmas, karrasSigmas } from '../sampling/sigmas.js';
+import type { ConditioningValue, DiffusionRuntime, LatentShape } from '../model/types.js';
+import { flowSigmas } from '../sampling/flow-sigmas.js';
 import { parsePromptWeights } from '../text/prompt-weights.js';
 import { T5Tokenizer } from '../text/t5-tokenizer.js';
 import { applyPromptWeights, encodeClip, penultimateHiddenOutput } from './shared/clip-encode.js';
@@ -41,28 +41,6 @@ export const SD3_DEFAULT_FLOW_SHIFT = 3;
 export const SD3_T5_LENGTH = 256;
 /** Training timesteps of the flow schedule: the transformer takes σ·1000. */
 const TRAIN_TIMESTEPS = 1000;
-
-/** The flow-matching time shift: σ = shift·t / (1 + (shift − 1)·t). */
-export function flowShift(t: number, shift: number): number {
-  return (shift * t) / (1 + (shift - 1) * t);
-}
-
-/**
- * The sigmas for SD3 (steps + 1 values, from 1 down to 0):
- * - normal, simple, sgm_uniform: the shifted linear schedule (t from 1 to 0 in equal parts,
- *   then shifted). On a flow model ComfyUI's three differ only in how they round onto the
- *   1000 training timesteps, which the continuous schedule does not need;
- * - karras: Karras spacing (ρ = 7) between the model's smallest sigma — the shifted first
- *   training timestep, shift(1/1000) — and 1, then 0 (ComfyUI's sigma_min/sigma_max for a
- *   discrete-flow model). It spends more steps at low noise than the linear schedule.
- */
-export function sd3Sigmas(scheduler: SchedulerName, steps: number, shift: number): number[] {
-  if (scheduler === 'karras') {
-    if (!(shift > 0)) throw new RangeError(`shift must be positive, got ${String(shift)}`);
-    return karrasSigmas(flowShift(1 / TRAIN_TIMESTEPS, shift), 1, steps);
-  }
-  return flowMatchingSigmas(steps, shift);
-}
 
 /**
  * The CLIP half of the token conditioning: rows of CLIP-L and bigG side by side, then zeros up
@@ -263,7 +241,7 @@ export const loadSd3: FamilyLoader = async ({ id, dir, manifest, sessionOptions 
         truncated: Math.max(first.truncated, second.truncated, third.truncated),
       };
     },
-    sigmas: (name, steps) => sd3Sigmas(name, steps, flowShiftValue),
+    sigmas: (name, steps) => flowSigmas(name, steps, flowShiftValue),
     denoise: (x, shape, sigma, conds) => transformerDenoise(id, transformer, x, shape, sigma, conds),
     async decode(latent, shape) {
       return (await decodeLatent(vaeDecoder, latent, shape)).pixels;

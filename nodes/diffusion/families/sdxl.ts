@@ -8,14 +8,12 @@
  * applies to both encoders. Turbo/Lightning distillations need nothing special: cfg 1 runs the
  * conditional branch alone and few steps are just a short schedule.
  */
-import { join } from 'node:path';
 import { SwitchyardError, type OpenedSession, type SessionInfo } from '../../../engine/nodes/index.js';
 // Type-only from load.js: load.js imports the family index, which imports this file.
 import type { FamilyLoader } from '../model/load.js';
 import { manifestNumber, openComponents, readClipTokenizer } from '../model/folder.js';
-import type { ConditioningValue, DiffusionRuntime, LatentShape, Prediction } from '../model/types.js';
+import type { ConditioningValue, DiffusionRuntime, LatentShape } from '../model/types.js';
 import { scaledLinearSchedule } from '../sampling/sigmas.js';
-import { ClipTokenizer } from '../text/clip-tokenizer.js';
 import { encodeClip, penultimateHiddenOutput } from './shared/clip-encode.js';
 import { predictionOf } from './sd15.js';
 import { floatInput } from './shared/tensors.js';

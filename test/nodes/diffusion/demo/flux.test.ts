@@ -15,7 +15,7 @@ import ort from 'onnxruntime-node';
 import { openSession, type OpenedSession } from '../../../../engine/models/session.js';
 import { FLUX_DEMO_CLIP_HIDDEN, FLUX_DEMO_SEQUENCE, FLUX_DEMO_T5_HIDDEN, FLUX_PACKED_FEATURES, fluxStandIn } from '../../../../nodes/diffusion/demo/flux.js';
 import { FLUX_CLIP_TEXT_ENCODER, FLUX_T5_ENCODER, FLUX_TRANSFORMER, FLUX_VAE_DECODER, FLUX_VAE_ENCODER } from '../../../../nodes/diffusion/families/flux-contracts.js';
-import { fluxImageIds, packLatents } from '../../../../nodes/diffusion/families/flux.js';
+import { fluxImageIds, packLatents } from '../../../../nodes/diffusion/families/flux-packing.js';
 import { seededNoise } from '../../../../nodes/diffusion/sampling/noise.js';
 import { ClipTokenizer } from '../../../../nodes/diffusion/text/clip-tokenizer.js';
 import { T5Tokenizer } from '../../../../nodes/diffusion/text/t5-tokenizer.js';

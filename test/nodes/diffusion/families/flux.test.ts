@@ -16,7 +16,9 @@ import { dirname, join } from 'node:path';
 import { encodeOnnxModel, type SessionInfo } from '../../../../engine/nodes/index.js';
 import { fluxStandIn } from '../../../../nodes/diffusion/demo/flux.js';
 import { generateDemoModels } from '../../../../nodes/diffusion/demo/generate.js';
-import { fluxImageIds, fluxMu, fluxShift, fluxShiftConfig, fluxSigmas, packLatents, plainPrompt, positionsInput, unpackLatents } from '../../../../nodes/diffusion/families/flux.js';
+import { flowSigmas } from '../../../../nodes/diffusion/sampling/flow-sigmas.js';
+import { fluxMu, fluxShift, fluxShiftConfig, plainPrompt } from '../../../../nodes/diffusion/families/flux.js';
+import { fluxImageIds, packLatents, positionsInput, unpackLatents } from '../../../../nodes/diffusion/families/flux-packing.js';
 import { loadDiffusionModel } from '../../../../nodes/diffusion/model/load.js';
 import { SAMPLERS, SCHEDULERS, type DiffusionRuntime, type LatentShape } from '../../../../nodes/diffusion/model/types.js';
 import { emptyLatent } from '../../../../nodes/diffusion/pipeline/latent.js';
@@ -94,26 +96,26 @@ test('flow sigmas: a fixed shift, or dynamic shifting by the image token count',
   assert.ok(Math.abs(fluxMu(dynamic, 2176) - 0.825) < 1e-12);
   // σ' = e^mu / (e^mu + (1/σ − 1)) at 512×512 (1024 tokens).
   const mu = fluxMu(dynamic, 1024);
-  const sigmas = fluxSigmas('normal', 4, fluxShift(dynamic, 1024));
+  const sigmas = flowSigmas('normal', 4, fluxShift(dynamic, 1024));
   [1, 0.75, 0.5, 0.25].forEach((t, i) => assert.ok(Math.abs(sigmas[i]! - Math.exp(mu) / (Math.exp(mu) + (1 / t - 1))) < 1e-12, `step ${i}`));
   assert.equal(sigmas[4], 0);
   assert.equal(fluxShift(dynamic), Math.exp(1.15), 'without a size: max_image_seq_len');
   const fixed = fluxShiftConfig({ shift: 1, use_dynamic_shifting: false });
-  assert.deepEqual(fluxSigmas('normal', 4, fluxShift(fixed, 1024)), [1, 0.75, 0.5, 0.25, 0]);
+  assert.deepEqual(flowSigmas('normal', 4, fluxShift(fixed, 1024)), [1, 0.75, 0.5, 0.25, 0]);
   assert.equal(fluxShiftConfig(undefined).shift, 3, 'default shift 3');
   for (const scheduler of SCHEDULERS) {
-    const list = fluxSigmas(scheduler, 6, 3);
+    const list = flowSigmas(scheduler, 6, 3);
     assert.equal(list.length, 7, scheduler);
     assert.equal(list[6], 0, scheduler);
     assert.ok(list[0]! <= 1 && list.every((s, i) => i === 0 || s < list[i - 1]!), `${scheduler}: decreasing from at most 1`);
   }
-  assert.deepEqual(fluxSigmas('normal', 5, 3), flowMatchingSigmas(5, 3));
+  assert.deepEqual(flowSigmas('normal', 5, 3), flowMatchingSigmas(5, 3));
 
   // The loaded dev demo (dynamic shifting): a small image gets a smaller shift than the default.
   const small: LatentShape = { channels: 16, height: 16, width: 16 };
-  assert.deepEqual(model.sigmas('normal', 4), fluxSigmas('normal', 4, Math.exp(1.15)));
+  assert.deepEqual(model.sigmas('normal', 4), flowSigmas('normal', 4, Math.exp(1.15)));
   const sized = (model.sigmas as (s: 'normal', n: number, shape?: LatentShape) => number[])('normal', 4, small);
-  assert.deepEqual(sized, fluxSigmas('normal', 4, fluxShift(dynamic, 64)));
+  assert.deepEqual(sized, flowSigmas('normal', 4, fluxShift(dynamic, 64)));
   assert.ok(sized[1]! < model.sigmas('normal', 4)[1]!);
 });
 

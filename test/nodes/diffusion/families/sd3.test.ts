@@ -21,7 +21,8 @@ import { openSession } from '../../../../engine/models/session.js';
 import { encodeOnnxModel, type ValueSpec } from '../../../../engine/nodes/index.js';
 import { SD3_DEMO } from '../../../../nodes/diffusion/demo/sd3.js';
 import { generateDemoModels } from '../../../../nodes/diffusion/demo/generate.js';
-import { flowShift, joinClipHidden, sd3Sigmas } from '../../../../nodes/diffusion/families/sd3.js';
+import { joinClipHidden } from '../../../../nodes/diffusion/families/sd3.js';
+import { flowShift, flowSigmas } from '../../../../nodes/diffusion/sampling/flow-sigmas.js';
 import { SD3_TEXT_ENCODER, SD3_TEXT_ENCODER_2, SD3_TEXT_ENCODER_3 } from '../../../../nodes/diffusion/families/sd3-contracts.js';
 import { loadDiffusionModel } from '../../../../nodes/diffusion/model/load.js';
 import { SAMPLERS, SCHEDULERS, type DiffusionRuntime } from '../../../../nodes/diffusion/model/types.js';
@@ -75,18 +76,18 @@ function plainTransformer(inputs: ValueSpec[]): Uint8Array {
 
 test('the shifted flow schedule: hand-computed values for shift 3, every scheduler name mapped', () => {
   // σ = 3t / (1 + 2t) at t = 1, 3/4, 1/2, 1/4, 0.
-  near(sd3Sigmas('normal', 4, 3), [1, 0.9, 0.75, 0.5, 0]);
-  near(sd3Sigmas('simple', 4, 3), [1, 0.9, 0.75, 0.5, 0]);
-  near(sd3Sigmas('sgm_uniform', 4, 3), [1, 0.9, 0.75, 0.5, 0]);
-  near(sd3Sigmas('normal', 2, 1), [1, 0.5, 0]);
+  near(flowSigmas('normal', 4, 3), [1, 0.9, 0.75, 0.5, 0]);
+  near(flowSigmas('simple', 4, 3), [1, 0.9, 0.75, 0.5, 0]);
+  near(flowSigmas('sgm_uniform', 4, 3), [0, 1, 2, 3].map((i) => flowShift(1 - (i * 0.999) / 4, 3)).concat(0));
+  near(flowSigmas('normal', 2, 1), [1, 0.5, 0]);
   // Karras: σ_min = shift(1/1000) = 0.003/1.002, σ_max = 1; the middle of 3 steps is
   // ((1 + σ_min^(1/7))/2)^7 = ((1 + 0.4359782165)/2)^7.
   assert.ok(Math.abs(flowShift(0.001, 3) - 0.0029940119760479044) < 1e-15);
-  near(sd3Sigmas('karras', 3, 3), [1, 0.09836146600768876, 0.0029940119760479044, 0], 1e-12);
-  near(sd3Sigmas('karras', 1, 3), [1, 0]);
-  assert.throws(() => sd3Sigmas('normal', 0, 3), /steps must be a positive integer/);
+  near(flowSigmas('karras', 3, 3), [1, 0.09836146600768876, 0.0029940119760479044, 0], 1e-12);
+  near(flowSigmas('karras', 1, 3), [1, 0]);
+  assert.throws(() => flowSigmas('normal', 0, 3), /steps must be a positive integer/);
   // The loaded model takes shift 3 from scheduler_config.json.
-  for (const scheduler of SCHEDULERS) near(model.sigmas(scheduler, 6), sd3Sigmas(scheduler, 6, 3));
+  for (const scheduler of SCHEDULERS) near(model.sigmas(scheduler, 6), flowSigmas(scheduler, 6, 3));
 });
 
 test('the runtime is a flow model on 16 channels with SD3’s VAE factors and normal CFG', () => {

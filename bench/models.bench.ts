@@ -25,7 +25,7 @@ import { createImage } from '../engine/nodes/index.js';
 import { generateDemoModels } from '../nodes/diffusion/demo/generate.js';
 import { hwcToPlanar, planarToHwc } from '../nodes/diffusion/families/shared/vae.js';
 import { loadDiffusionModel } from '../nodes/diffusion/model/load.js';
-import type { ConditioningValue, DiffusionRuntime, Family, LatentShape, SamplerName } from '../nodes/diffusion/model/types.js';
+import type { ConditioningValue, DenoiseOptions, DiffusionRuntime, Family, LatentShape, SamplerName } from '../nodes/diffusion/model/types.js';
 import { emptyLatent } from '../nodes/diffusion/pipeline/latent.js';
 import { sample, type SampleRequest } from '../nodes/diffusion/pipeline/sample.js';
 import { textToImage, type TextToImageRequest } from '../nodes/diffusion/pipeline/text-to-image.js';
@@ -135,11 +135,11 @@ async function samplerOverhead(runtime: DiffusionRuntime): Promise<void> {
     const request: SampleRequest = { positive, negative, latent: emptyLatent(1, runtime.latentChannels, 64, 64), seed: 42, steps, cfg: 7.5, sampler, scheduler: 'normal' };
     // One recorded run: every denoise call (its input copied: the sampler updates x in place)
     // and the UNet session.run each one made.
-    const denoiseCalls: { x: Float32Array; shape: LatentShape; sigma: number; conds: readonly ConditioningValue[]; guidance: number }[] = [];
+    const denoiseCalls: { x: Float32Array; shape: LatentShape; sigma: number; conds: readonly ConditioningValue[]; options: DenoiseOptions }[] = [];
     const recordingRuntime: DiffusionRuntime = {
       ...runtime,
       denoise: (x, shape, sigma, conds, options) => {
-        denoiseCalls.push({ x: x.slice(), shape, sigma, conds, guidance: options.guidance });
+        denoiseCalls.push({ x: x.slice(), shape, sigma, conds, options });
         return runtime.denoise(x, shape, sigma, conds, options);
       },
     };
@@ -149,7 +149,7 @@ async function samplerOverhead(runtime: DiffusionRuntime): Promise<void> {
     const [sampleMs, denoiseMs, unetMs] = await timeSideBySide([
       () => sample(runtime, request),
       async () => {
-        for (const call of denoiseCalls) await runtime.denoise(call.x, call.shape, call.sigma, call.conds, { guidance: call.guidance });
+        for (const call of denoiseCalls) await runtime.denoise(call.x, call.shape, call.sigma, call.conds, call.options);
       },
       () => replay(unetRuns),
     ], 9);

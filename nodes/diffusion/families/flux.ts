@@ -28,7 +28,7 @@ import ort from 'onnxruntime-node';
 import { SwitchyardError, type OpenedSession, type SessionInfo } from '../../../engine/nodes/index.js';
 import type { FamilyLoader } from '../model/load.js';
 import { manifestNumber, openComponents, readClipTokenizer, readJsonFile } from '../model/folder.js';
-import type { ConditioningValue, DiffusionRuntime, LatentShape, SchedulerName } from '../model/types.js';
+import type { ConditioningValue, DenoiseOptions, DiffusionRuntime, LatentShape, SchedulerName } from '../model/types.js';
 import { flowSigmas } from '../sampling/flow-sigmas.js';
 import type { ClipTokenizer } from '../text/clip-tokenizer.js';
 import { parsePromptWeights } from '../text/prompt-weights.js';
@@ -36,6 +36,7 @@ import { T5Tokenizer } from '../text/t5-tokenizer.js';
 import { fluxImageIds, fluxTextIds, packLatents, positionsInput, unpackLatents } from './flux-packing.js';
 import { FLUX_CLIP_TEXT_ENCODER, FLUX_T5_ENCODER, FLUX_TRANSFORMER, FLUX_VAE_DECODER, FLUX_VAE_ENCODER } from './flux-contracts.js';
 import { floatInput, hasInput, idsInput, inputInfo, readFloat, scalarInput } from './shared/tensors.js';
+import { mixPredictions } from './shared/guidance.js';
 import { stackConditioning } from './shared/unet.js';
 import { decodeLatent, encodePixels } from './shared/vae.js';
 
@@ -182,14 +183,14 @@ interface FluxTransformer {
   embedsGuidance: boolean;
 }
 
-async function fluxDenoise(model: FluxTransformer, x: Float32Array, shape: LatentShape, sigma: number, conds: readonly ConditioningValue[], guidance: number): Promise<Float32Array[]> {
+async function fluxDenoise(model: FluxTransformer, x: Float32Array, shape: LatentShape, sigma: number, conds: readonly ConditioningValue[], options: DenoiseOptions): Promise<Float32Array> {
   const { transformer } = model;
   const info = transformer.info;
   const { channels, height, width } = shape;
   const batch = conds.length;
   const tokens = (height / 2) * (width / 2);
   const packed = packLatents(x, channels, height, width);
-  const states = new Float32Array(packed.length * batch);
+  const states = options.scratch?.get('transformer.hidden_states', packed.length * batch) ?? new Float32Array(packed.length * batch);
   for (let b = 0; b < batch; b++) states.set(packed, b * packed.length);
   const hidden = stackConditioning(conds, 'hidden');
   const pooled = stackConditioning(conds, 'pooled');
@@ -202,19 +203,15 @@ async function fluxDenoise(model: FluxTransformer, x: Float32Array, shape: Laten
     img_ids: positionsInput(info, 'img_ids', fluxImageIds(height, width), tokens, batch),
     txt_ids: positionsInput(info, 'txt_ids', fluxTextIds(sequence), sequence, batch),
   };
-  if (model.embedsGuidance) inputs.guidance = scalarInput(info, 'guidance', guidance, batch);
+  if (model.embedsGuidance) inputs.guidance = scalarInput(info, 'guidance', options.guidance, batch);
   const out = await transformer.session.run(inputs);
   const velocity = readFloat(out.out_hidden_states, 'out_hidden_states');
   if (velocity.length !== states.length) {
     throw new SwitchyardError('model_contract_mismatch', `model ${model.id}: the transformer answered ${velocity.length} values for hidden_states [${batch}, ${tokens}, ${channels * 4}]`, { model: model.id, component: 'transformer' });
   }
-  const results: Float32Array[] = [];
-  for (let b = 0; b < batch; b++) {
-    const v = unpackLatents(velocity.subarray(b * packed.length, (b + 1) * packed.length), channels, height, width);
-    for (let i = 0; i < v.length; i++) v[i] = x[i]! - sigma * v[i]!;
-    results.push(v);
-  }
-  return results;
+  const v = unpackLatents(mixPredictions(velocity, packed.length, batch, options.cfg), channels, height, width);
+  for (let i = 0; i < v.length; i++) v[i] = x[i]! - sigma * v[i]!;
+  return v;
 }
 
 export const loadFlux: FamilyLoader = async ({ id, dir, manifest, sessionOptions }) => {
@@ -256,7 +253,7 @@ export const loadFlux: FamilyLoader = async ({ id, dir, manifest, sessionOptions
       encodeText: (prompt) => encodeFluxText(id, encoders, prompt),
       // `shape` is optional until the sampler passes it; see the module header.
       sigmas: (name: SchedulerName, steps: number, shape?: LatentShape) => flowSigmas(name, steps, fluxShift(shiftConfig, shape ? imageSeqLen(shape) : undefined)),
-      denoise: (x, shape, sigma, conds, options) => fluxDenoise(denoiser, x, shape, sigma, conds, options.guidance),
+      denoise: (x, shape, sigma, conds, options) => fluxDenoise(denoiser, x, shape, sigma, conds, options),
       async decode(latent, shape) {
         return (await decodeLatent(vaeDecoder, latent, shape)).pixels;
       },

@@ -69,7 +69,7 @@ export const loadSd15: FamilyLoader = async ({ id, dir, manifest, sessionOptions
       return { kind: 'conditioning', family: 'sd15', model: id, tensors: { hidden: { data: encoded.hidden, dims: [1, encoded.context, encoded.width] } }, truncated: encoded.truncated };
     },
     sigmas: (scheduler, steps) => discreteSigmas(schedule, scheduler, steps),
-    denoise: (x, shape, sigma, conds, options) => unetDenoise(unetModel, x, shape, sigma, conds, options.guidance),
+    denoise: (x, shape, sigma, conds, options) => unetDenoise(unetModel, x, shape, sigma, conds, options),
     async decode(latent, shape) {
       return (await decodeLatent(vaeDecoder, latent, shape)).pixels;
     },

@@ -22,12 +22,13 @@ import ort from 'onnxruntime-node';
 import { SwitchyardError, type OpenedSession, type SessionInfo } from '../../../engine/nodes/index.js';
 import type { FamilyLoader } from '../model/load.js';
 import { manifestNumber, openComponents, readClipTokenizer, readJsonFile } from '../model/folder.js';
-import type { ConditioningValue, DiffusionRuntime, LatentShape } from '../model/types.js';
+import type { ConditioningValue, DenoiseOptions, DiffusionRuntime, LatentShape } from '../model/types.js';
 import { flowSigmas } from '../sampling/flow-sigmas.js';
 import { parsePromptWeights } from '../text/prompt-weights.js';
 import { T5Tokenizer } from '../text/t5-tokenizer.js';
 import { applyPromptWeights, encodeClip, penultimateHiddenOutput } from './shared/clip-encode.js';
 import { floatInput, hasInput, idsInput, readFloat, scalarInput } from './shared/tensors.js';
+import { cleanEstimate } from './shared/guidance.js';
 import { stackConditioning } from './shared/unet.js';
 import { decodeLatent, encodePixels } from './shared/vae.js';
 import { SD3_TEXT_ENCODER, SD3_TEXT_ENCODER_2, SD3_TEXT_ENCODER_3, SD3_TRANSFORMER, SD3_VAE_DECODER, SD3_VAE_ENCODER } from './sd3-contracts.js';
@@ -242,7 +243,7 @@ export const loadSd3: FamilyLoader = async ({ id, dir, manifest, sessionOptions 
       };
     },
     sigmas: (name, steps) => flowSigmas(name, steps, flowShiftValue),
-    denoise: (x, shape, sigma, conds) => transformerDenoise(id, transformer, x, shape, sigma, conds),
+    denoise: (x, shape, sigma, conds, options) => transformerDenoise(id, transformer, x, shape, sigma, conds, options),
     async decode(latent, shape) {
       return (await decodeLatent(vaeDecoder, latent, shape)).pixels;
     },
@@ -251,11 +252,11 @@ export const loadSd3: FamilyLoader = async ({ id, dir, manifest, sessionOptions 
   return { value: runtime, bytes: opened.bytes, release: opened.release };
 };
 
-/** One transformer call on [uncond, cond] (or cond alone): velocity v → clean estimate x − σ·v. */
-async function transformerDenoise(model: string, transformer: OpenedSession, x: Float32Array, shape: LatentShape, sigma: number, conds: readonly ConditioningValue[]): Promise<Float32Array[]> {
+/** One transformer call on [uncond, cond] (or cond alone): the cfg-mixed velocity v → clean estimate x − σ·v. */
+async function transformerDenoise(model: string, transformer: OpenedSession, x: Float32Array, shape: LatentShape, sigma: number, conds: readonly ConditioningValue[], options: DenoiseOptions): Promise<Float32Array> {
   const size = x.length;
   const batch = conds.length;
-  const latents = new Float32Array(size * batch);
+  const latents = options.scratch?.get('transformer.hidden_states', size * batch) ?? new Float32Array(size * batch);
   for (let b = 0; b < batch; b++) latents.set(x, b * size);
   const hidden = stackConditioning(conds, 'hidden');
   const pooled = stackConditioning(conds, 'pooled');
@@ -270,12 +271,5 @@ async function transformerDenoise(model: string, transformer: OpenedSession, x: 
   if (velocity.length !== size * batch) {
     throw new SwitchyardError('model_contract_mismatch', `model ${model}: the transformer answered ${velocity.length} values for a [${batch}, ${shape.channels}, ${shape.height}, ${shape.width}] latent`, { model, component: 'transformer' });
   }
-  const results: Float32Array[] = [];
-  for (let b = 0; b < batch; b++) {
-    const v = velocity.subarray(b * size, (b + 1) * size);
-    const denoised = new Float32Array(size);
-    for (let i = 0; i < size; i++) denoised[i] = x[i]! - sigma * v[i]!;
-    results.push(denoised);
-  }
-  return results;
+  return cleanEstimate(x, velocity, batch, options.cfg, 1, -sigma);
 }

@@ -165,7 +165,7 @@ export const loadSdxl: FamilyLoader = async ({ id, dir, manifest, sessionOptions
       };
     },
     sigmas: (scheduler, steps) => discreteSigmas(schedule, scheduler, steps),
-    denoise: (x, shape, sigma, conds, options) => unetDenoise(unetModel, x, shape, sigma, conds, options.guidance),
+    denoise: (x, shape, sigma, conds, options) => unetDenoise(unetModel, x, shape, sigma, conds, options),
     async decode(latent, shape) {
       return (await decodeLatent(vaeDecoder, latent, shape)).pixels;
     },

@@ -62,8 +62,21 @@ export interface LatentShape {
 }
 
 export interface DenoiseOptions {
+  /** Classifier-free guidance scale, applied when `conds` is [negative, positive]. */
+  cfg: number;
   /** Guidance for models that embed it (Flux dev `guidance`, LCM `timestep_cond`). */
   guidance: number;
+  /**
+   * Scratch arrays that live for one sampling call (its steps run one after another), so a
+   * family can fill the same input buffer every step instead of allocating one.
+   */
+  scratch?: ScratchBuffers;
+}
+
+/** Named float buffers reused across the steps of one sampling call. */
+export interface ScratchBuffers {
+  /** A buffer of exactly `length` values (contents left from its last use). */
+  get(name: string, length: number): Float32Array;
 }
 
 /** A loaded diffusion model folder, family-specific inside, uniform outside. */
@@ -97,9 +110,11 @@ export interface DiffusionRuntime {
   sigmas(scheduler: SchedulerName, steps: number, shape?: LatentShape): number[];
   /**
    * The network's clean-latent estimate ("denoised") for one model-space latent `x` at noise
-   * level `sigma`, once per conditioning (batched into one network call where possible).
+   * level `sigma`: one network call on the batch `conds` — [positive], or [negative, positive]
+   * mixed by classifier-free guidance (`options.cfg`). Every family's estimate is affine in the
+   * network output, so the raw outputs are mixed first and converted once.
    */
-  denoise(x: Float32Array, shape: LatentShape, sigma: number, conds: readonly ConditioningValue[], options: DenoiseOptions): Promise<Float32Array[]>;
+  denoise(x: Float32Array, shape: LatentShape, sigma: number, conds: readonly ConditioningValue[], options: DenoiseOptions): Promise<Float32Array>;
   /** Raw latents of one item → RGB pixels, row-major HWC in 0..1. */
   decode(latent: Float32Array, shape: LatentShape): Promise<Float32Array>;
   /** RGB pixels (HWC, 0..1) → raw latents (the distribution's mean); absent without a VAE encoder. */

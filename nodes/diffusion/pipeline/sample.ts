@@ -10,8 +10,9 @@
  */
 import { SwitchyardError, type ImageValue, type LatentValue } from '../../../engine/nodes/index.js';
 import type { ConditioningValue, DiffusionRuntime, LatentShape, SamplerName, SchedulerName } from '../model/types.js';
+import { createScratch } from './scratch.js';
 import { SeededRandom } from '../sampling/noise.js';
-import { cfgMix, ddimStep, dpmpp2mStep, eulerAncestralFlowStep, eulerAncestralStep, eulerStep, lcmStep } from '../sampling/steps.js';
+import { ddimStep, dpmpp2mStep, eulerAncestralFlowStep, eulerAncestralStep, eulerStep, lcmStep } from '../sampling/steps.js';
 import { latentFor, previewImage, toModelSpace, toRawSpace } from './latent.js';
 
 export interface SampleRequest {
@@ -75,6 +76,7 @@ export async function sample(runtime: DiffusionRuntime, request: SampleRequest):
   const flow = runtime.prediction === 'flow';
   const previewEvery = request.previewEvery ?? Math.max(1, Math.round(steps / 8));
   const out = new Float32Array(batch * size);
+  const scratch = createScratch();
 
   for (let b = 0; b < batch; b++) {
     const x = toModelSpace(runtime, data.subarray(b * size, (b + 1) * size));
@@ -86,8 +88,8 @@ export async function sample(runtime: DiffusionRuntime, request: SampleRequest):
       aborted(request.signal);
       const sigma = sigmas[step]!;
       const next = sigmas[step + 1]!;
-      const predictions = await runtime.denoise(x, shape, sigma, conds, { guidance });
-      const denoised = predictions.length === 2 ? cfgMix(predictions[0]!, predictions[1]!, request.cfg) : predictions[0]!;
+      const denoised = await runtime.denoise(x, shape, sigma, conds, { cfg: request.cfg, guidance, scratch });
+      if (denoised.length !== size) throw new SwitchyardError('model_contract_mismatch', `model ${runtime.id}: the denoiser answered ${denoised.length} values for a ${size}-value latent`, { model: runtime.id });
       applyStep(request.sampler, { x, denoised, previous, sigmaPrev: step > 0 ? sigmas[step - 1]! : sigma, sigma, next, flow, random, size });
       previous = denoised;
       request.onStep?.(b * steps + step + 1, batch * steps);

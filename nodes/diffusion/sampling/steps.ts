@@ -8,7 +8,8 @@
  * - DDIM (eta 0): x ← denoised + σ_next·ε with ε = (x − denoised)/σ. In this parameterisation it
  *   is the same update as Euler (written out on its own so the sampler names say what runs);
  * - LCM: jump to the model's clean estimate, then re-noise to σ_next with fresh noise.
- * Each writes into `x` in place and answers it. `cfgMix` is classifier-free guidance.
+ * Each writes into `x` in place and answers it. (Classifier-free guidance is mixed where the
+ * network output is read: families/shared/guidance.ts.)
  */
 
 function sameLength(name: string, a: ArrayLike<number>, b: ArrayLike<number>): void {
@@ -56,14 +57,6 @@ export function lcmStep(x: Float32Array, denoised: ArrayLike<number>, sigmaNext:
   sameLength('lcm noise', x, noise);
   for (let i = 0; i < x.length; i++) x[i] = denoised[i]! + (sigmaNext > 0 ? sigmaNext * noise[i]! : 0);
   return x;
-}
-
-/** Classifier-free guidance: uncond + scale·(cond − uncond), into a new array. */
-export function cfgMix(uncond: ArrayLike<number>, cond: ArrayLike<number>, scale: number): Float32Array {
-  sameLength('cfg', uncond, cond);
-  const out = new Float32Array(cond.length);
-  for (let i = 0; i < out.length; i++) out[i] = uncond[i]! + scale * (cond[i]! - uncond[i]!);
-  return out;
 }
 
 /**

@@ -9,7 +9,8 @@
 import ort from 'onnxruntime-node';
 import type { OpenedSession } from '../../../../engine/nodes/index.js';
 import { karrasSigmas, normalSigmas, sigmaAt, timestepAt, type TrainingSchedule } from '../../sampling/sigmas.js';
-import type { ConditioningValue, LatentShape, SchedulerName } from '../../model/types.js';
+import type { ConditioningValue, DenoiseOptions, LatentShape, SchedulerName } from '../../model/types.js';
+import { cleanEstimate } from './guidance.js';
 import { floatInput, readFloat, scalarInput } from './tensors.js';
 
 /** "simple": every (N/steps)-th training sigma from the top (ComfyUI's definition), then 0. */
@@ -41,8 +42,23 @@ export function discreteSigmas(schedule: TrainingSchedule, scheduler: SchedulerN
   }
 }
 
-/** Stacks one named [1, ...] tensor of each conditioning into a batch. */
+const stacked = new WeakMap<readonly ConditioningValue[], Map<string, { data: Float32Array; dims: number[] }>>();
+
+/**
+ * Stacks one named [1, ...] tensor of each conditioning into a batch — once per `conds` array
+ * (the sampler passes the same array every step), then from a cache.
+ */
 export function stackConditioning(conds: readonly ConditioningValue[], name: string): { data: Float32Array; dims: number[] } {
+  let byName = stacked.get(conds);
+  if (!byName) stacked.set(conds, (byName = new Map()));
+  const cached = byName.get(name);
+  if (cached) return cached;
+  const result = stackFresh(conds, name);
+  byName.set(name, result);
+  return result;
+}
+
+function stackFresh(conds: readonly ConditioningValue[], name: string): { data: Float32Array; dims: number[] } {
   const first = conds[0]!.tensors[name];
   if (!first) throw new Error(`the conditioning has no ${name} tensor`);
   const size = first.data.length;
@@ -63,14 +79,21 @@ export interface UnetModel {
   extras?: (conds: readonly ConditioningValue[], shape: LatentShape, guidance: number) => Record<string, ort.Tensor>;
 }
 
-export async function unetDenoise(model: UnetModel, x: Float32Array, shape: LatentShape, sigma: number, conds: readonly ConditioningValue[], guidance: number): Promise<Float32Array[]> {
+/** `batch` copies of x·k, one after another, into `out`. */
+export function scaleInto(out: Float32Array, x: Float32Array, k: number, batch: number): void {
+  const size = x.length;
+  for (let i = 0; i < size; i++) out[i] = x[i]! * k;
+  for (let b = 1; b < batch; b++) out.copyWithin(b * size, 0, size);
+}
+
+export async function unetDenoise(model: UnetModel, x: Float32Array, shape: LatentShape, sigma: number, conds: readonly ConditioningValue[], options: DenoiseOptions): Promise<Float32Array> {
+  const { cfg, guidance } = options;
   const { unet } = model;
   const size = x.length;
   const batch = conds.length;
   const cIn = 1 / Math.sqrt(sigma * sigma + 1);
-  const scaled = new Float32Array(size * batch);
-  for (let i = 0; i < size; i++) scaled[i] = x[i]! * cIn;
-  for (let b = 1; b < batch; b++) scaled.copyWithin(b * size, 0, size);
+  const scaled = options.scratch?.get('unet.sample', size * batch) ?? new Float32Array(size * batch);
+  scaleInto(scaled, x, cIn, batch);
   const hidden = stackConditioning(conds, 'hidden');
   const out = await unet.session.run({
     sample: floatInput(unet.info, 'sample', scaled, [batch, shape.channels, shape.height, shape.width]),
@@ -80,20 +103,9 @@ export async function unetDenoise(model: UnetModel, x: Float32Array, shape: Late
   });
   const raw = readFloat(out.out_sample, 'out_sample');
   if (raw.length !== size * batch) throw new Error(`the UNet answered ${raw.length} values for a [${batch}, ${shape.channels}, ${shape.height}, ${shape.width}] sample`);
-  const results: Float32Array[] = [];
-  for (let b = 0; b < batch; b++) {
-    const eps = raw.subarray(b * size, (b + 1) * size);
-    const denoised = new Float32Array(size);
-    if (model.prediction === 'v_prediction') {
-      const cSkip = 1 / (sigma * sigma + 1);
-      const cOut = -sigma * cIn;
-      for (let i = 0; i < size; i++) denoised[i] = x[i]! * cSkip + eps[i]! * cOut;
-    } else {
-      for (let i = 0; i < size; i++) denoised[i] = x[i]! - sigma * eps[i]!;
-    }
-    results.push(denoised);
-  }
-  return results;
+  return model.prediction === 'v_prediction'
+    ? cleanEstimate(x, raw, batch, cfg, 1 / (sigma * sigma + 1), -sigma * cIn)
+    : cleanEstimate(x, raw, batch, cfg, 1, -sigma);
 }
 
 /** LCM's `timestep_cond`: a 256-wide sinusoidal embedding of (guidance − 1)·1000, per batch item. */

@@ -3,12 +3,12 @@
  * double-precision computation of the same formulas): SD's scaled-linear training sigmas,
  * the "normal" and "karras" schedules, flow-matching sigmas with SD3's shift, and one step of
  * Euler, Euler ancestral, flow-matching Euler, DDIM, LCM, DPM++ 2M and Euler ancestral for flow
- * models, and classifier-free guidance.
+ * models.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { flowMatchingSigmas, karrasSigmas, normalSigmas, scaledLinearSchedule, sigmaAt } from '../../../../nodes/diffusion/sampling/sigmas.js';
-import { ancestralSigmas, cfgMix, ddimStep, eulerAncestralStep, eulerStep, flowEulerStep, lcmStep, dpmpp2mStep, eulerAncestralFlowStep } from '../../../../nodes/diffusion/sampling/steps.js';
+import { ancestralSigmas, ddimStep, eulerAncestralStep, eulerStep, flowEulerStep, lcmStep, dpmpp2mStep, eulerAncestralFlowStep } from '../../../../nodes/diffusion/sampling/steps.js';
 
 function near(actual: number, expected: number, tolerance = 1e-9): void {
   assert.ok(Math.abs(actual - expected) <= tolerance * Math.max(1, Math.abs(expected)), `${actual} vs ${expected}`);
@@ -76,11 +76,6 @@ test('one DDIM step (eta 0): denoised + σ_next·ε, the same point Euler reache
 test('one LCM step: the clean estimate re-noised to σ_next; the last step is the clean estimate', () => {
   nearAll(lcmStep(Float32Array.from([9, 9]), [0.2, -0.4], 0.5, [1, -2]), [0.7, -1.4], 1e-6);
   nearAll(lcmStep(Float32Array.from([9]), [0.2], 0, [1]), [0.2], 1e-6);
-});
-
-test('classifier-free guidance mixes uncond + scale·(cond − uncond)', () => {
-  nearAll(cfgMix([1, 0], [2, -1], 7.5), [8.5, -7.5], 1e-6);
-  nearAll(cfgMix([1, 0], [2, -1], 1), [2, -1], 1e-6);
 });
 
 test('DPM++ 2M: first-order on the first step, second-order after, the clean estimate at σ = 0 (hand-computed)', () => {

@@ -1,0 +1,13 @@
+/** Scratch buffers for one sampling call: created by the sampler, reused step after step. */
+import type { ScratchBuffers } from '../model/types.js';
+
+export function createScratch(): ScratchBuffers {
+  const buffers = new Map<string, Float32Array>();
+  return {
+    get(name, length) {
+      let buffer = buffers.get(name);
+      if (buffer?.length !== length) buffers.set(name, (buffer = new Float32Array(length)));
+      return buffer;
+    },
+  };
+}

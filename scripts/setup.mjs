@@ -1,23 +1,27 @@
 #!/usr/bin/env node
 // Set-up shared by `npm start` and `npm test`: plain Node, no dependencies, fast when nothing is
-// missing. Installs missing Debian packages (as root), runs `npm ci` when node_modules is
-// missing or stale, builds when sources changed, and generates the demo models when present.
-// The container build runs the same script: SWITCHYARD_SETUP_SKIP (comma-separated: system,
-// npm, build, models) skips steps, SWITCHYARD_BUILD_PROJECT picks the tsconfig to build.
+// missing. Installs missing Debian packages (as root; with --test also those only tests use,
+// such as Chromium for the editor's browser tests), runs `npm ci` when node_modules is missing
+// or stale, builds when sources changed (the TypeScript build, then the browser editor into
+// editor/dist), and generates the demo models when present. The container build runs the same
+// script: SWITCHYARD_SETUP_SKIP (comma-separated: system, npm, build, editor, models) skips
+// steps, SWITCHYARD_BUILD_PROJECT picks the tsconfig to build.
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, statSync, writeFileSync, rmSync, mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const quiet = process.argv.includes('--quiet');
+const forTests = process.argv.includes('--test');
 const say = (line) => { if (!quiet) process.stderr.write(`[setup] ${line}\n`); };
 const skip = new Set((process.env.SWITCHYARD_SETUP_SKIP ?? '').split(',').map((s) => s.trim()).filter(Boolean));
 const buildProject = process.env.SWITCHYARD_BUILD_PROJECT || 'tsconfig.json';
 
-/** Debian packages the project uses, by the command that proves each is present. */
+/** Debian packages the project uses, by the command that proves each is present (`tests`: only with --test). */
 const SYSTEM_PACKAGES = [
   { command: 'ffmpeg', pkg: 'ffmpeg', why: 'video encoding' },
+  { command: 'chromium', pkg: 'chromium', why: "the editor's browser tests (they are skipped without it)", tests: true },
 ];
 
 function run(cmd, args, options = {}) {
@@ -31,7 +35,7 @@ function hasCommand(command) {
 }
 
 function ensureSystemPackages() {
-  const missing = SYSTEM_PACKAGES.filter((p) => !hasCommand(p.command));
+  const missing = SYSTEM_PACKAGES.filter((p) => (forTests || !p.tests) && !hasCommand(p.command));
   if (missing.length === 0) return;
   const names = missing.map((p) => p.pkg);
   const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
@@ -61,7 +65,8 @@ function ensureNodeModules() {
   run(process.platform === 'win32' ? 'npm.cmd' : 'npm', args, { env });
 }
 
-const SOURCE_DIRS = ['engine', 'nodes', 'test', 'bench', 'editor'];
+// The editor is not part of the TypeScript build: ensureEditor builds it with its own stamp.
+const SOURCE_DIRS = ['engine', 'nodes', 'test', 'bench'];
 const BUILD_STAMP = join(root, 'dist', '.build-stamp');
 
 function newestSource() {
@@ -89,6 +94,42 @@ function ensureBuild() {
   writeFileSync(BUILD_STAMP, new Date().toISOString());
 }
 
+const EDITOR_DIR = join(root, 'editor');
+const EDITOR_STAMP = join(EDITOR_DIR, 'dist', '.build-stamp');
+
+function newestEditorSource() {
+  let newest = Math.max(mtime(join(root, 'package-lock.json')), mtime(join(EDITOR_DIR, 'build.mjs')), mtime(join(EDITOR_DIR, 'tsconfig.json')));
+  const stack = [join(EDITOR_DIR, 'src')];
+  while (stack.length > 0) {
+    const dir = stack.pop();
+    for (const entry of readdirSync(dir, { withFileTypes: true })) {
+      const full = join(dir, entry.name);
+      if (entry.isDirectory()) stack.push(full);
+      else newest = Math.max(newest, mtime(full));
+    }
+  }
+  return newest;
+}
+
+/** The browser editor (editor/build.mjs: type-check, bundle, index.html) into editor/dist. */
+async function ensureEditor() {
+  // Trees without the editor's sources (the container's build stage before it copies them) have nothing to build.
+  if (!existsSync(join(EDITOR_DIR, 'src', 'main.ts'))) return;
+  if (existsSync(EDITOR_STAMP) && mtime(EDITOR_STAMP) >= newestEditorSource()) return;
+  const unbuilt = existsSync(join(EDITOR_DIR, 'dist', 'index.html')) ? 'the editor build is older than its sources' : 'the editor is not built';
+  if (process.env.NODE_ENV === 'production') {
+    say(`${unbuilt}; not building it in production (NODE_ENV=production): build it where dev dependencies are installed (node editor/build.mjs)`);
+    return;
+  }
+  if (!existsSync(join(root, 'node_modules', 'esbuild', 'package.json'))) {
+    say(`${unbuilt} and esbuild (a dev dependency) is not installed: run npm install, then node editor/build.mjs; the server shows its landing page meanwhile`);
+    return;
+  }
+  say('building the editor (editor/build.mjs)');
+  const { buildEditor } = await import(pathToFileURL(join(EDITOR_DIR, 'build.mjs')).href);
+  await buildEditor();
+}
+
 /** Each built-in pack may ship demo models: `dist/nodes/<pack>/demo/generate.js --if-missing`. */
 function ensureDemoModels() {
   const packs = join(root, 'dist', 'nodes');
@@ -103,6 +144,7 @@ try {
   if (!skip.has('system')) ensureSystemPackages();
   if (!skip.has('npm')) ensureNodeModules();
   if (!skip.has('build')) ensureBuild();
+  if (!skip.has('editor')) await ensureEditor();
   if (!skip.has('models')) ensureDemoModels();
 } catch (error) {
   process.stderr.write(`[setup] failed: ${error instanceof Error ? error.message : String(error)}\n`);

@@ -41,6 +41,7 @@ import { isValidated } from '../graph/validated.js';
 /** A submission's fields besides the workflow (for workflows the engine validated already). */
 const SubmitOptionsSchema = SubmitInputSchema.omit({ workflow: true });
 type SubmitData = z.infer<typeof SubmitInputSchema>;
+type SubmitOptions = z.infer<typeof SubmitOptionsSchema>;
 
 export const DEFAULT_CLOSE_TIMEOUT_MS = 10_000;
 export const DEFAULT_LIST_LIMIT = 50;
@@ -57,6 +58,9 @@ export interface LocalQueueOptions {
   /** At close, how long interrupted runs get to stop before they are recorded `interrupted` anyway (default 2 s). */
   closeGraceMs?: number;
 }
+
+/** A run's ui results converted to their stored form as its nodes reported them, by node id (with the object converted). */
+type ConvertedUi = Map<string, { source: unknown; plain: RunRecord['outputs'][string] }>;
 
 interface ActiveRun {
   controller: AbortController;
@@ -144,8 +148,9 @@ export function createLocalQueue(options: LocalQueueOptions): RunQueue {
 
   async function runOne(record: RunRecord, signal: AbortSignal): Promise<void> {
     let outcome: RunOutcome;
+    const converted: ConvertedUi = new Map();
     try {
-      outcome = await execute(copy(record), { signal, onEvent: (event) => onRunEvent(record, event) });
+      outcome = await execute(copy(record), { signal, onEvent: (event) => onRunEvent(record, event, converted) });
     } catch (error) {
       const failure = toSwitchyardError(error);
       if (signal.aborted) outcome = { ...progressSoFar(record), status: 'interrupted', errors: [] };
@@ -164,7 +169,7 @@ export function createLocalQueue(options: LocalQueueOptions): RunQueue {
     record.cached = [...outcome.cached];
     record.skipped = [...(outcome.skipped ?? [])];
     record.timings = { ...outcome.timings };
-    record.outputs = plainOutputs(record.id, outcome.outputs);
+    record.outputs = plainOutputs(record.id, outcome.outputs, converted);
     record.errors = outcome.errors.map(plainError);
     const dropped = store.put(record);
     await persistThen(() => {
@@ -178,7 +183,7 @@ export function createLocalQueue(options: LocalQueueOptions): RunQueue {
   }
 
   /** Keeps the record's progress current (written lazily), so a crash still knows what finished. */
-  function onRunEvent(record: RunRecord, event: RunEvent): void {
+  function onRunEvent(record: RunRecord, event: RunEvent, converted: ConvertedUi): void {
     if (record.status === 'running' && !storeClosed) {
       let touched = false;
       if (event.type === 'node_output') {
@@ -190,7 +195,10 @@ export function createLocalQueue(options: LocalQueueOptions): RunQueue {
         }
         if (event.ui) {
           const ui = plainUi(record.id, event.nodeId, event.ui);
-          if (ui) record.outputs[event.nodeId] = ui;
+          if (ui) {
+            record.outputs[event.nodeId] = ui;
+            converted.set(event.nodeId, { source: event.ui, plain: ui });
+          }
           touched = true;
         }
       } else if (event.type === 'node_cached') {
@@ -208,10 +216,12 @@ export function createLocalQueue(options: LocalQueueOptions): RunQueue {
     return undefined;
   }
 
-  function plainOutputs(runId: string, outputs: RunOutcome['outputs']): RunRecord['outputs'] {
+  /** The outcome's ui results as stored; one already converted when its node reported it is not converted again. */
+  function plainOutputs(runId: string, outputs: RunOutcome['outputs'], converted: ConvertedUi): RunRecord['outputs'] {
     const result: RunRecord['outputs'] = {};
     for (const [nodeId, ui] of Object.entries(outputs)) {
-      const plain = plainUi(runId, nodeId, ui);
+      const earlier = converted.get(nodeId);
+      const plain = earlier !== undefined && earlier.source === ui ? earlier.plain : plainUi(runId, nodeId, ui);
       if (plain) result[nodeId] = plain;
     }
     return result;
@@ -220,11 +230,12 @@ export function createLocalQueue(options: LocalQueueOptions): RunQueue {
   async function submitParsed(input: SubmitInput): Promise<RunRecord> {
     // 'unavailable' (503, retryable): a submission that raced the server's own closing check gets the same answer.
     if (closing) throw new SwitchyardError('unavailable', 'the queue is shutting down; submit again once it is back', {});
-    // A workflow the engine validated is not parsed again; anything else is checked in full.
+    // A workflow the engine validated is not parsed again (the options schema leaves it out); anything else is checked in full.
     const trusted = isValidated(input.workflow) ? input.workflow : undefined;
-    const parsed = trusted ? SubmitOptionsSchema.safeParse({ ...input, workflow: undefined }) : SubmitInputSchema.safeParse(input);
+    const parsed = trusted ? SubmitOptionsSchema.safeParse(input) : SubmitInputSchema.safeParse(input);
     if (!parsed.success) throw new SwitchyardError('invalid_input', `invalid submission: ${z.prettifyError(parsed.error)}`, { issues: parsed.error.issues });
-    const data: SubmitData = { ...parsed.data, workflow: trusted ?? (parsed.data as SubmitData).workflow };
+    const data = parsed.data as SubmitOptions;
+    const workflow = trusted ?? (parsed.data as SubmitData).workflow;
     if (data.id !== undefined && store.get(data.id)) throw new SwitchyardError('invalid_input', `run id ${data.id} is already in use`, { id: data.id });
     let priority = data.priority;
     if (data.front) priority = Math.max(priority, (pending.highestPriority() ?? -Infinity) + 1);
@@ -233,7 +244,7 @@ export function createLocalQueue(options: LocalQueueOptions): RunQueue {
       number: store.takeNumber(),
       status: 'queued',
       priority,
-      workflow: data.workflow,
+      workflow,
       saved: data.saved,
       params: data.params,
       targets: data.targets,
@@ -431,10 +442,27 @@ function copy(record: RunRecord): RunRecord {
     executed: [...record.executed],
     cached: [...record.cached],
     skipped: [...record.skipped],
-    outputs: isEmpty(record.outputs) ? {} : structuredClone(record.outputs),
-    errors: record.errors.length === 0 ? [] : structuredClone(record.errors),
+    outputs: isEmpty(record.outputs) ? {} : cloneJson(record.outputs),
+    errors: record.errors.length === 0 ? [] : cloneJson(record.errors),
     timings: { ...record.timings },
   };
+}
+
+/**
+ * A deep copy of JSON data (what outputs and errors are: plainUi and plainError made them so),
+ * several times cheaper than structuredClone for these small values.
+ */
+function cloneJson<T>(value: T): T {
+  if (value === null || typeof value !== 'object') return value;
+  if (Array.isArray(value)) return value.map(cloneJson) as T;
+  const result: Record<string, unknown> = {};
+  for (const key of Object.keys(value)) {
+    const item = cloneJson((value as Record<string, unknown>)[key]);
+    // JSON can hold a "__proto__" key; assigning it would set the copy's prototype instead.
+    if (key === '__proto__') Object.defineProperty(result, key, { value: item, enumerable: true, writable: true, configurable: true });
+    else result[key] = item;
+  }
+  return result as T;
 }
 
 function isEmpty(value: object): boolean {
@@ -451,7 +479,14 @@ function deepFreeze(value: unknown): void {
   // Typed arrays cannot be frozen (and JSON never holds them); frozen values are done already.
   if (value === null || typeof value !== 'object' || Object.isFrozen(value) || ArrayBuffer.isView(value)) return;
   Object.freeze(value);
-  for (const inner of Object.values(value)) deepFreeze(inner);
+  if (Array.isArray(value)) {
+    for (const item of value) if (item !== null && typeof item === 'object') deepFreeze(item);
+    return;
+  }
+  for (const key of Object.keys(value)) {
+    const inner = (value as Record<string, unknown>)[key];
+    if (inner !== null && typeof inner === 'object') deepFreeze(inner);
+  }
 }
 
 function addOnce(list: string[], item: string): boolean {
@@ -462,11 +497,59 @@ function addOnce(list: string[], item: string): boolean {
 
 /** A JSON-clean copy (what the store can write); values JSON cannot hold become undefined. */
 function jsonCopy(value: unknown): unknown {
+  // Node results are nearly always plain JSON data already: copied directly, without a text round trip.
+  const plain = copyPlainJson(value, 0);
+  if (plain !== NOT_PLAIN) return plain;
   try {
     const text = JSON.stringify(value);
     return text === undefined ? undefined : JSON.parse(text);
   } catch {
     return undefined;
+  }
+}
+
+const NOT_PLAIN = Symbol('not plain JSON');
+/** Past this depth a value is left to JSON (which also reports cycles). */
+const PLAIN_DEPTH = 64;
+
+/**
+ * A deep copy of `value` when it is plain JSON data — what a JSON round trip gives back
+ * unchanged: strings, booleans, null, finite numbers other than -0, arrays of those without
+ * holes, plain objects of those without `toJSON` or `__proto__` keys — else NOT_PLAIN.
+ */
+function copyPlainJson(value: unknown, depth: number): unknown {
+  switch (typeof value) {
+    case 'string':
+    case 'boolean':
+      return value;
+    case 'number':
+      return Number.isFinite(value) && !Object.is(value, -0) ? value : NOT_PLAIN;
+    case 'object': {
+      if (value === null) return null;
+      if (depth >= PLAIN_DEPTH) return NOT_PLAIN;
+      if (Array.isArray(value)) {
+        const result: unknown[] = [];
+        for (let index = 0; index < value.length; index++) {
+          // A hole reads as undefined, which is not plain.
+          const item = copyPlainJson(value[index], depth + 1);
+          if (item === NOT_PLAIN) return NOT_PLAIN;
+          result.push(item);
+        }
+        return result;
+      }
+      const prototype = Object.getPrototypeOf(value) as unknown;
+      if ((prototype !== Object.prototype && prototype !== null) || 'toJSON' in value) return NOT_PLAIN;
+      const result: Record<string, unknown> = {};
+      for (const key of Object.keys(value)) {
+        if (key === '__proto__') return NOT_PLAIN;
+        const item = copyPlainJson((value as Record<string, unknown>)[key], depth + 1);
+        if (item === NOT_PLAIN) return NOT_PLAIN;
+        result[key] = item;
+      }
+      return result;
+    }
+    default:
+      return NOT_PLAIN;
   }
 }
 

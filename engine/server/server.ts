@@ -15,7 +15,7 @@ import { createLocalQueue } from '../queue/local-queue.js';
 import { executeWithExecutor } from '../queue/execute-with-executor.js';
 import type { ServerConfig } from './config.js';
 import type { ServerContext } from './context.js';
-import { createApp } from './app.js';
+import { createRequestListener } from './app.js';
 import { createRateLimiter } from './security/rate-limit.js';
 import { cachedDocument } from './http/cached-document.js';
 import { createLogBuffer, type LogBuffer } from '../log/log-buffer.js';
@@ -120,7 +120,7 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     metrics.models.resident(engine.models.list().length, engine.models.loadedBytes);
     ctx.live.broadcast(`model:${event.type.slice('model_'.length)}`, event);
   });
-  const app = createApp(ctx);
+  const handleRequest = createRequestListener(ctx);
   // Node's own answer to an HTTP/1.1 request without Host is an empty 400; ours has the JSON error shape.
   const http = createServer({ requireHostHeader: false }, (req, res) => {
     if (req.httpVersion === '1.1' && req.headers.host === undefined) {
@@ -130,7 +130,7 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
       res.end(body);
       return;
     }
-    app(req, res);
+    handleRequest(req, res);
   });
   http.keepAliveTimeout = 65_000;
   const sockets = new Set<Socket>();

@@ -43,8 +43,9 @@ export const JournalEntrySchema = z.discriminatedUnion('op', [
 export type JournalEntry = z.infer<typeof JournalEntrySchema>;
 export type JournalChange = Exclude<JournalEntry, { op: 'commit' }>;
 
-export function putLine(run: RunRecord): string {
-  return JSON.stringify({ op: 'put', run });
+/** `runText`: `JSON.stringify(run)`, when the caller has it already. */
+export function putLine(run: RunRecord, runText = JSON.stringify(run)): string {
+  return `{"op":"put","run":${runText}}`;
 }
 
 export function patchLine(run: RunRecord): string {

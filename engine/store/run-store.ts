@@ -38,6 +38,9 @@
  * The store has one user (the local queue), which owns the records it gets: they are live.
  * Putting the same object again journals a patch of its changing fields; changing a stored
  * run's workflow or other fixed fields needs a new object (that journals the whole record).
+ * Every change to a stored record is followed by `put` in the same tick: the store keeps each
+ * record's JSON from its journal line until then, and snapshots reuse it — so a compaction
+ * serialises only the runs that changed since their last line, not the whole backlog.
  */
 import { mkdir, readFile, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -56,6 +59,8 @@ export const DEFAULT_HISTORY_CAP = 1000;
 export const DEFAULT_LAZY_FLUSH_MS = 250;
 export const DEFAULT_FSYNC: FsyncMode = 'interval';
 export const DEFAULT_COMPACT_BYTES = 4 * 1024 * 1024;
+/** What `put` answers when the history cap dropped nothing (shared: callers only read it). */
+const NONE_DROPPED = Object.freeze([]) as unknown as string[];
 /** Lazy writes wait at least this many times the last append's duration (keeps the writer mostly idle). */
 const LAZY_BACKOFF = 4;
 
@@ -256,6 +261,13 @@ export async function openRunStore(options: RunStoreOptions): Promise<RunStore> 
   const dirty = new Map<string, Change>();
   /** Runs whose whole record is on disk (snapshot or journal): their changes are written as patches. */
   const known = new Set<string>(records.keys());
+  /**
+   * Each record's JSON as last serialised (for its journal line or a snapshot), dropped when it
+   * is put again (every change is): a queued run is serialised once for its journal line and
+   * that text reused by every snapshot until it starts; a finished one once after it ends.
+   * Compaction is then mostly joining texts, not serialising the whole backlog again.
+   */
+  const texts = new WeakMap<RunRecord, string>();
   const journal = createJournalWriter({ folder, generation: (journals.at(-1)?.generation ?? 0) + 1, fsync, fsyncIntervalMs, log });
   /** Journal files a completed snapshot makes obsolete (deleted after it is written). */
   let obsolete = journals.map((j) => j.path);
@@ -275,6 +287,8 @@ export async function openRunStore(options: RunStoreOptions): Promise<RunStore> 
   const droppedAtOpen = enforceCap();
 
   function enforceCap(): string[] {
+    // Checked first: iterating a Set that churns at its front skips its deleted slots, every put.
+    if (finished.size <= historyCap) return NONE_DROPPED;
     const dropped: string[] = [];
     for (const id of finished) {
       if (finished.size <= historyCap) break;
@@ -325,7 +339,7 @@ export async function openRunStore(options: RunStoreOptions): Promise<RunStore> 
     for (const [id, change] of dirty) {
       const record = records.get(id);
       if (!record) deleted.push(id);
-      else if (change === 'full' || !known.has(id)) lines.push(putLine(record));
+      else if (change === 'full' || !known.has(id)) lines.push(putLine(record, recordText(record)));
       else lines.push(patchLine(record));
     }
     if (deleted.length > 0) lines.push(deleteLine(deleted));
@@ -405,11 +419,22 @@ export async function openRunStore(options: RunStoreOptions): Promise<RunStore> 
 
   // ---- compaction
 
+  /** A record's JSON, kept until the record changes (see `texts`). */
+  function recordText(record: RunRecord): string {
+    let text = texts.get(record);
+    if (text === undefined) {
+      text = JSON.stringify(record);
+      texts.set(record, text);
+    }
+    return text;
+  }
+
+  /** What JSON.stringify of the snapshot's RunStoreFileData gives, from the records' kept texts. */
   function snapshotText(statuses: 'queue' | 'history'): string {
-    const runs: RunRecord[] = [];
-    for (const record of records.values()) if (isFinished(record.status) === (statuses === 'history')) runs.push(record);
-    const data: RunStoreFileData = { version: STORE_FILE_VERSION, nextNumber, runs };
-    return JSON.stringify(data);
+    const runs: string[] = [];
+    for (const record of records.values()) if (isFinished(record.status) === (statuses === 'history')) runs.push(recordText(record));
+    const head: Omit<RunStoreFileData, 'runs'> = { version: STORE_FILE_VERSION, nextNumber };
+    return `${JSON.stringify(head).slice(0, -1)},"runs":[${runs.join(',')}]}`;
   }
 
   function compact(): Promise<void> {
@@ -490,6 +515,7 @@ export async function openRunStore(options: RunStoreOptions): Promise<RunStore> 
     },
     put(record) {
       assertOpen();
+      texts.delete(record);
       const previous = records.get(record.id);
       const wasFinished = previous !== undefined && finished.has(record.id);
       const nowFinished = isFinished(record.status);

@@ -17,11 +17,14 @@
  *
  * The submission path does no synchronous I/O and nothing per queued run beyond what the queue does.
  */
-import { Router } from 'express';
+import type { ServerResponse } from 'node:http';
+import { Router, type Request, type Response } from 'express';
 import { SwitchyardError } from '../../errors.js';
-import { isFinished } from '../../queue/types.js';
+import { isFinished, type RunRecord } from '../../queue/types.js';
 import type { ServerContext } from '../context.js';
 import { parseInput } from '../http/parse.js';
+import { sendJson } from '../http/send-json.js';
+import type { HotRoute } from '../http/hot-routes.js';
 import { rateLimit } from '../security/rate-limit.js';
 import { invalidWorkflowError, submitWorkflow } from '../runs/submit.js';
 import {
@@ -39,11 +42,11 @@ export function runLocation(id: string): string {
   return `/api/runs/${encodeURIComponent(id)}`;
 }
 
-export function runsRoutes(ctx: ServerContext): Router {
-  const router = Router();
-  const limited = rateLimit(ctx.submitLimiter);
+export const SUBMIT_RUN_PATH = '/api/runs';
 
-  router.post('/api/runs', limited, async (req, res) => {
+/** `POST /api/runs` after its rate limit (mounted here, and dispatched by hot-routes.ts). */
+export function submitRunHandler(ctx: ServerContext) {
+  return async (req: Request, res: Response): Promise<void> => {
     const body = parseInput(SubmitRunBodySchema, req.body, 'body');
     const outcome = await submitWorkflow(ctx, {
       workflow: body.workflow,
@@ -54,8 +57,32 @@ export function runsRoutes(ctx: ServerContext): Router {
       outputs: body.outputs,
     });
     if (!outcome.ok) throw invalidWorkflowError(outcome.check);
-    res.status(202).location(runLocation(outcome.record.id)).json(submitResponse(outcome.record, outcome.position));
-  });
+    sendAccepted(res, outcome.record, outcome.position);
+  };
+}
+
+/** `POST /api/runs` for the pre-router (hot-routes.ts): the same handlers as mounted below. */
+export function runsHotRoutes(ctx: ServerContext): HotRoute[] {
+  return [{
+    method: 'POST',
+    routePath: SUBMIT_RUN_PATH,
+    match: (path) => (path === SUBMIT_RUN_PATH ? {} : undefined),
+    handlers: [rateLimit(ctx.submitLimiter), submitRunHandler(ctx)],
+  }];
+}
+
+/** The 202 of every native submission: `Location` of the new run and its queue place. */
+export function sendAccepted(res: ServerResponse, record: RunRecord, position: number | undefined): void {
+  // Already percent-encoded: what express's res.location would set.
+  res.setHeader('Location', runLocation(record.id));
+  sendJson(res, 202, submitResponse(record, position));
+}
+
+export function runsRoutes(ctx: ServerContext): Router {
+  const router = Router();
+  const limited = rateLimit(ctx.submitLimiter);
+
+  router.post(SUBMIT_RUN_PATH, limited, submitRunHandler(ctx));
 
   router.get('/api/runs', async (req, res) => {
     const query = parseInput(ListRunsQuerySchema, req.query, 'query');
@@ -89,8 +116,7 @@ export function runsRoutes(ctx: ServerContext): Router {
       throw new SwitchyardError('conflict', `run ${id} is ${previous.status}; only a finished run (success, error, interrupted, cancelled) can be queued again`, { id, status: previous.status });
     }
     const record = await ctx.queue.requeue(id, { priority: body.priority, front: body.front });
-    const position = await ctx.queue.position(record.id);
-    res.status(202).location(runLocation(record.id)).json(submitResponse(record, position));
+    sendAccepted(res, record, await ctx.queue.position(record.id));
   });
 
   router.post('/api/interrupt', async (req, res) => {

@@ -16,17 +16,18 @@
  * A name with a folder may be sent with its slash as is (`/api/workflows/basics/image-chain`)
  * or encoded (`basics%2Fimage-chain`). Bad names → 400 `invalid_input`, before any file access.
  */
-import { Router, type Request } from 'express';
+import { Router, type Request, type Response } from 'express';
 import { z } from 'zod';
 import { SwitchyardError } from '../../errors.js';
 import { NodeErrorsSchema, ValidationIssueSchema } from '../../validate/issues.js';
 import { checkWorkflowName, type WorkflowEntry } from '../../store/workflow-store.js';
 import type { ServerContext } from '../context.js';
 import { parseInput } from '../http/parse.js';
+import type { HotRoute } from '../http/hot-routes.js';
 import { rateLimit } from '../security/rate-limit.js';
 import { invalidWorkflowError, submitWorkflow, type SubmitOutcome, type SubmitRequest } from '../runs/submit.js';
-import { RunSavedBodySchema, submitResponse } from './runs-schemas.js';
-import { runLocation } from './runs.js';
+import { RunSavedBodySchema } from './runs-schemas.js';
+import { sendAccepted } from './runs.js';
 
 export const WorkflowEntrySchema = z.object({
   name: z.string(),
@@ -74,6 +75,48 @@ export async function submitSavedWorkflow(ctx: ServerContext, name: string, opti
   return submitWorkflow(ctx, { ...options, workflow: stored.text });
 }
 
+/** The route of one saved workflow (`GET`/`PUT`/`DELETE`) and of running it (`POST …/run`). */
+export const WORKFLOW_PATH = '/api/workflows/*name';
+
+/**
+ * `POST /api/workflows/:name/run` after its rate limit (mounted here, and dispatched by
+ * hot-routes.ts); any other POST under the route answers 404 from `nameFrom`.
+ */
+export function runSavedHandler(ctx: ServerContext) {
+  return async (req: Request, res: Response): Promise<void> => {
+    const name = nameFrom(req, 'run');
+    const body = parseInput(RunSavedBodySchema, req.body ?? {}, 'body');
+    const outcome = await submitSavedWorkflow(ctx, name, {
+      params: body.params,
+      clientId: body.client_id,
+      priority: body.priority,
+      front: body.front,
+      outputs: body.outputs,
+    });
+    if (!outcome.ok) throw invalidWorkflowError(outcome.check);
+    sendAccepted(res, outcome.record, outcome.position);
+  };
+}
+
+/** `/api/workflows/<name>/run` with a name of plain segments; anything else is left to the router. */
+const PLAIN_RUN_PATH = /^\/api\/workflows\/((?:[A-Za-z0-9._~-]+\/)+)run$/;
+
+/**
+ * `POST /api/workflows/<name>/run` for the pre-router (hot-routes.ts), for names whose segments
+ * need no decoding: the same handlers as mounted below, with the params the router would give.
+ */
+export function workflowsHotRoutes(ctx: ServerContext): HotRoute[] {
+  return [{
+    method: 'POST',
+    routePath: WORKFLOW_PATH,
+    match(path) {
+      const plain = PLAIN_RUN_PATH.exec(path);
+      return plain ? { name: [...plain[1]!.slice(0, -1).split('/'), 'run'] } : undefined;
+    },
+    handlers: [rateLimit(ctx.submitLimiter), runSavedHandler(ctx)],
+  }];
+}
+
 export function workflowsRoutes(ctx: ServerContext): Router {
   const router = Router();
 
@@ -82,7 +125,7 @@ export function workflowsRoutes(ctx: ServerContext): Router {
     res.json({ items: entries.map(entryView) });
   });
 
-  router.get('/api/workflows/*name', async (req, res) => {
+  router.get(WORKFLOW_PATH, async (req, res) => {
     const name = nameFrom(req);
     const stored = await ctx.workflows.read(name);
     if (!stored) throw new SwitchyardError('not_found', `no saved workflow named "${name}"`, { name });
@@ -91,7 +134,7 @@ export function workflowsRoutes(ctx: ServerContext): Router {
     res.type('application/json').send(stored.text);
   });
 
-  router.put('/api/workflows/*name', async (req, res) => {
+  router.put(WORKFLOW_PATH, async (req, res) => {
     const name = nameFrom(req);
     if (req.body === undefined) {
       throw new SwitchyardError('invalid_input', 'send the workflow as the JSON body (Content-Type: application/json)', { name });
@@ -107,25 +150,13 @@ export function workflowsRoutes(ctx: ServerContext): Router {
     });
   });
 
-  router.delete('/api/workflows/*name', async (req, res) => {
+  router.delete(WORKFLOW_PATH, async (req, res) => {
     const name = nameFrom(req);
     if (!(await ctx.workflows.remove(name))) throw new SwitchyardError('not_found', `no saved workflow named "${name}"`, { name });
     res.status(204).end();
   });
 
-  router.post('/api/workflows/*name', rateLimit(ctx.submitLimiter), async (req, res) => {
-    const name = nameFrom(req, 'run');
-    const body = parseInput(RunSavedBodySchema, req.body ?? {}, 'body');
-    const outcome = await submitSavedWorkflow(ctx, name, {
-      params: body.params,
-      clientId: body.client_id,
-      priority: body.priority,
-      front: body.front,
-      outputs: body.outputs,
-    });
-    if (!outcome.ok) throw invalidWorkflowError(outcome.check);
-    res.status(202).location(runLocation(outcome.record.id)).json(submitResponse(outcome.record, outcome.position));
-  });
+  router.post(WORKFLOW_PATH, rateLimit(ctx.submitLimiter), runSavedHandler(ctx));
 
   return router;
 }

@@ -10,6 +10,7 @@
 import type { Request, Response } from 'express';
 import type { ServerContext } from '../context.js';
 import { parseInput } from '../http/parse.js';
+import { sendJson } from '../http/send-json.js';
 import { submitWorkflow } from '../runs/submit.js';
 import { PromptBodySchema } from './schemas.js';
 import { comfyNodeErrorsOf, comfyValidationFailure, noPromptFailure } from './node-errors.js';
@@ -44,7 +45,7 @@ export function submitPrompt(ctx: ServerContext) {
   return async (req: Request, res: Response): Promise<void> => {
     const body = parseInput(PromptBodySchema, req.body ?? {}, 'prompt request');
     if (body.prompt === undefined || body.prompt === null) {
-      res.status(400).json(noPromptFailure());
+      sendJson(res, 400, noPromptFailure());
       return;
     }
     const { extra, saved } = splitExtraData(body.extra_data, body.client_id);
@@ -58,10 +59,10 @@ export function submitPrompt(ctx: ServerContext) {
       saved,
     });
     if (!outcome.ok) {
-      res.status(400).json(comfyValidationFailure(outcome.check, body.prompt, ctx.engine.registry));
+      sendJson(res, 400, comfyValidationFailure(outcome.check, body.prompt, ctx.engine.registry));
       return;
     }
-    res.json({ prompt_id: outcome.record.id, number: outcome.record.number, node_errors: comfyNodeErrorsOf(outcome.check, body.prompt, ctx.engine.registry) });
+    sendJson(res, 200, { prompt_id: outcome.record.id, number: outcome.record.number, node_errors: comfyNodeErrorsOf(outcome.check, body.prompt, ctx.engine.registry) });
   };
 }
 

@@ -8,6 +8,7 @@
  */
 import { Router } from 'express';
 import type { ServerContext } from '../context.js';
+import type { HotRoute } from '../http/hot-routes.js';
 import { rateLimit } from '../security/rate-limit.js';
 import { comfyErrorHandler } from './errors.js';
 import { promptInfo, submitPrompt } from './prompt.js';
@@ -23,9 +24,22 @@ function hasOwnKey(body: unknown, key: string): boolean {
   return typeof body === 'object' && body !== null && Object.hasOwn(body, key);
 }
 
+const PROMPT_PATHS = comfyPaths('/prompt');
+
+/** `POST /prompt` (and `/api/prompt`) for the pre-router (hot-routes.ts): the same handlers and error shape as mounted below. */
+export function comfyHotRoutes(ctx: ServerContext): HotRoute[] {
+  return [{
+    method: 'POST',
+    routePath: PROMPT_PATHS,
+    match: (path) => (PROMPT_PATHS.includes(path) ? {} : undefined),
+    handlers: [rateLimit(ctx.submitLimiter), submitPrompt(ctx)],
+    errorHandler: comfyErrorHandler(ctx.log),
+  }];
+}
+
 export function comfyRoutes(ctx: ServerContext): Router {
   const router = Router();
-  router.post(comfyPaths('/prompt'), rateLimit(ctx.submitLimiter), submitPrompt(ctx));
+  router.post(PROMPT_PATHS, rateLimit(ctx.submitLimiter), submitPrompt(ctx));
   router.get(comfyPaths('/prompt'), promptInfo(ctx));
   router.get(comfyPaths('/queue'), getQueue(ctx));
   router.post(comfyPaths('/queue'), editQueue(ctx));

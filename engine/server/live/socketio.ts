@@ -102,23 +102,25 @@ export function attachSocketIo(ctx: ServerContext, http: HttpServer): SocketIoAt
   const clientOf = new Map<string, string>();
 
   const recipients = (runId: string): string[] => {
+    // No socket connected (the common case under load from scripts): no room has members.
+    if (namespace.sockets.size === 0) return [];
     const rooms = [runRoom(runId), ALL_RUNS_ROOM];
     const clientId = clientOf.get(runId);
     if (clientId !== undefined) rooms.push(clientId, clientRoom(clientId));
     return rooms.filter((room) => (namespace.adapter.rooms.get(room)?.size ?? 0) > 0);
   };
 
-  const emitRun = (runId: string, event: WireEvent) => {
+  /** The event goes to the run's recipients; it is only built when there are some. */
+  const emitRun = (runId: string, event: () => WireEvent | undefined) => {
     const rooms = recipients(runId);
-    if (rooms.length > 0) io.to(rooms).emit(event.name, event.payload);
+    if (rooms.length === 0) return;
+    const wire = event();
+    if (wire) io.to(rooms).emit(wire.name, wire.payload);
   };
 
   // ---- throttled progress and previews
 
-  const progress = keyedThrottle<ProgressEvent>(PROGRESS_INTERVAL_MS, (_key, event) => {
-    const wire = wireEvent(event);
-    if (wire) emitRun(event.runId, wire);
-  });
+  const progress = keyedThrottle<ProgressEvent>(PROGRESS_INTERVAL_MS, (_key, event) => emitRun(event.runId, () => wireEvent(event)));
   let closed = false;
   const previews = keyedThrottle<PreviewEvent>(PREVIEW_INTERVAL_MS, (_key, event) => {
     // Who hears it is decided now: the encoding may finish after the run ended and its routing is gone.
@@ -173,13 +175,12 @@ export function attachSocketIo(ctx: ServerContext, http: HttpServer): SocketIoAt
       default:
         break;
     }
-    const wire = wireEvent(event);
-    if (wire) emitRun(event.runId, wire);
+    emitRun(event.runId, () => wireEvent(event));
   };
   const unsubscribers = [
     queue.on('queued', (record) => {
       remember(record);
-      emitRun(record.id, queuedEvent(record));
+      emitRun(record.id, () => queuedEvent(record));
       queueChanged();
     }),
     queue.on('started', (record) => {
@@ -190,8 +191,7 @@ export function attachSocketIo(ctx: ServerContext, http: HttpServer): SocketIoAt
     queue.on('finished', (record) => {
       progress.dropPrefix(`${record.id}\u0000`);
       previews.dropPrefix(`${record.id}\u0000`);
-      const wire = terminalEvent(record);
-      if (wire) emitRun(record.id, wire);
+      emitRun(record.id, () => terminalEvent(record));
       clientOf.delete(record.id);
       queueChanged();
     }),

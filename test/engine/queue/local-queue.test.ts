@@ -15,7 +15,7 @@ import { openRunStore } from '../../../engine/store/run-store.js';
 import type { RunRecord } from '../../../engine/queue/types.js';
 import type { RunEvent } from '../../../engine/execute/events.js';
 import { openQueue, tempDataDir, finishedRun, nodeStarted, memoryLogger, type QueueSetup, type QueueSetupOptions } from './queue-harness.js';
-import { holdWorkflow, showWorkflow, failWorkflow, stubbornWorkflow, release, holdStats, resetHoldStats } from './queue-nodes.js';
+import { holdWorkflow, showWorkflow, failWorkflow, stubbornWorkflow, oddUiWorkflow, oddUi, ODD_KINDS, release, holdStats, resetHoldStats } from './queue-nodes.js';
 
 const cleanups: Array<() => Promise<void>> = [];
 after(async () => {
@@ -423,4 +423,25 @@ test('close records a run whose executor never answers as interrupted, and its l
   const reopened = await openRunStore({ dataDir: dir, log });
   assert.equal(reopened.get(run.id)?.status, 'interrupted');
   await reopened.close();
+});
+
+test('a ui result is stored as JSON would write it, and reads back the same after a restart', async () => {
+  const { dir, queue } = await fresh();
+  await queue.start();
+  const heard: RunRecord[] = [];
+  queue.on('finished', (record) => heard.push(record));
+  const submitted = await queue.submit({ workflow: oddUiWorkflow() });
+  const record = await finishedRun(queue, submitted.id);
+  assert.equal(record.status, 'success');
+  const expected = Object.fromEntries(ODD_KINDS.map((kind, index) => [String(index + 1), JSON.parse(JSON.stringify(oddUi(kind))) as unknown]));
+  assert.deepEqual(record.outputs, expected);
+  assert.deepEqual(heard.find((r) => r.id === submitted.id)?.outputs, expected);
+  assert.deepEqual((await queue.get(submitted.id))?.outputs, expected);
+  // A copy handed out is the caller's: changing it changes nothing in the queue.
+  (record.outputs['1']!.text as string[]).push('changed');
+  assert.deepEqual((await queue.get(submitted.id))?.outputs, expected);
+  await queue.close();
+  const reopened = await openQueue(dir);
+  cleanups.push(() => reopened.queue.close({ timeoutMs: 0 }));
+  assert.deepEqual((await reopened.queue.get(submitted.id))?.outputs, expected);
 });

@@ -101,7 +101,40 @@ const fail = defineNode({
   },
 });
 
-export const queueNodeTypes: AnyNodeType[] = [value, hold, stubborn, show, fail];
+/** Values JSON cannot hold as they are, one per kind (each node of `oddUiWorkflow` shows one beside plain ones). */
+const ODD_VALUES: Record<string, () => unknown> = {
+  date: () => new Date(0),
+  nan: () => Number.NaN,
+  infinite: () => -Infinity,
+  negativeZero: () => -0,
+  undefinedValue: () => ({ gone: undefined, kept: 1 }),
+  undefinedItem: () => [1, undefined, 2],
+  hole: () => {
+    const sparse: unknown[] = new Array(3);
+    sparse[0] = 1;
+    sparse[2] = 2;
+    return sparse;
+  },
+  protoKey: () => JSON.parse('{"__proto__": {"x": 1}, "y": 2}') as unknown,
+  toJSON: () => ({ toJSON: () => 'custom' }),
+  typed: () => new Uint8Array([1, 2]),
+  plain: () => ({ deep: [{ a: 'b', n: 1.5, t: true, z: null }] }),
+};
+export const ODD_KINDS = Object.keys(ODD_VALUES);
+
+/** The ui a `qt.odd_ui` node of this kind shows. */
+export function oddUi(kind: string): Record<string, unknown> {
+  return { text: ['plain'], value: { inner: ODD_VALUES[kind]!() } };
+}
+
+const odd = defineNode({
+  type: 'qt.odd_ui', title: 'Odd ui', category: 'test', cache: false, output: true,
+  inputs: { kind: { type: 'STRING' } },
+  outputs: {},
+  run: (inputs) => ({ ui: oddUi(inputs.kind) }),
+});
+
+export const queueNodeTypes: AnyNodeType[] = [value, hold, stubborn, show, fail, odd];
 
 /** `1: qt.value(n) → 2: qt.hold(key)`: node 1 finishes, node 2 waits for the gate. */
 export function holdWorkflow(key: string, n = 7): ApiWorkflow {
@@ -120,4 +153,9 @@ export function stubbornWorkflow(key: string): ApiWorkflow {
 /** `1: qt.value → 2: qt.fail`. */
 export function failWorkflow(): ApiWorkflow {
   return { schemaVersion: 1, nodes: { '1': { type: 'qt.value', inputs: { value: 3 } }, '2': { type: 'qt.fail', inputs: { value: ['1', 0] } } } };
+}
+
+/** One `qt.odd_ui` node per kind, node ids "1", "2", … in ODD_KINDS order. */
+export function oddUiWorkflow(): ApiWorkflow {
+  return { schemaVersion: 1, nodes: Object.fromEntries(ODD_KINDS.map((kind, index) => [String(index + 1), { type: 'qt.odd_ui', inputs: { kind } }])) };
 }

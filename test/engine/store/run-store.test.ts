@@ -292,3 +292,42 @@ test('a run found in both files (a crash between the two writes of its end) open
   assert.deepEqual([...store.records()].length, 1);
   await store.close();
 });
+
+test('each snapshot holds every run as it is at that compaction, however often it changed in between', async () => {
+  const dir = await dataDir();
+  const store = await open(dir, { historyCap: 10_000 });
+  for (let i = 0; i < 5; i++) store.put(record(`s${i}`, store.takeNumber(), 'queued'));
+  await store.commit();
+  await store.compact();
+  // Both snapshot files as written (one not written yet holds nothing).
+  const runsIn = async (path: string): Promise<RunRecord[]> => (JSON.parse(await readFile(path, 'utf8').catch(() => '{"runs": []}')) as { runs: RunRecord[] }).runs;
+  const snapshot = async () => [...(await runsIn(storeFile(dir))), ...(await runsIn(historyFile(dir)))].sort((a, b) => a.number - b.number);
+  const live = () => [...store.records()].map((r) => JSON.parse(JSON.stringify(r)) as RunRecord).sort((a, b) => a.number - b.number);
+  assert.deepEqual(await snapshot(), live());
+  for (let step = 0; step < 4; step++) {
+    // Change some runs in place (as the queue does: then put), leave others as they were.
+    const run = store.get(`s${step}`)!;
+    run.status = 'running';
+    run.startedAt = 5_000 + step;
+    store.put(run);
+    run.executed.push('1');
+    run.timings['1'] = step;
+    store.put(run);
+    if (step > 0) {
+      const ended = store.get(`s${step - 1}`)!;
+      ended.status = 'success';
+      ended.finishedAt = 6_000 + step;
+      ended.outputs['1'] = { text: [`done ${step}`] };
+      store.put(ended);
+    }
+    await store.compact();
+    assert.deepEqual(await snapshot(), live(), `after step ${step}`);
+  }
+  await store.close();
+  const reopened = await open(dir, { historyCap: 10_000 });
+  assert.equal(reopened.get('s2')?.status, 'success');
+  assert.deepEqual(reopened.get('s2')?.outputs['1'], { text: ['done 3'] });
+  assert.equal(reopened.get('s3')?.status, 'interrupted');
+  assert.equal(reopened.get('s4')?.status, 'queued');
+  await reopened.close();
+});

@@ -1,0 +1,116 @@
+/**
+ * Nodes the editor cannot edit but must keep: types the server does not know ("missing"),
+ * ComfyUI class names the server accepts as aliases of its own types (their widget order is the
+ * alias's, so the editor does not guess at it), and ComfyUI's editor-only nodes the server
+ * resolves itself (notes, reroutes, primitives: "virtual"). Such a node shows its type name, keeps its
+ * sockets so links still draw and connect, and saves back exactly what it was loaded from —
+ * every field, widget value and property — with only its place, size, links and mode updated.
+ */
+import { LGraphNode } from '@comfyorg/litegraph';
+import type { ISerialisedNode } from '@comfyorg/litegraph/dist/types/serialisation';
+import { drawRunState, runStroke } from './draw-state.js';
+import { emptyRunState, type NodeRunState } from './run-state.js';
+import type { StatefulNode } from './editor-node.js';
+
+export type ForeignKind = 'missing' | 'alias' | 'virtual';
+
+/** ComfyUI's editor-only node types: the server drops notes and resolves reroutes and primitives. */
+export const VIRTUAL_TYPES: ReadonlySet<string> = new Set(['Note', 'MarkdownNote', 'Reroute', 'PrimitiveNode']);
+
+type Slot = Record<string, unknown>;
+
+/** Original slot fields, with the live ones (link, links) laid over them. */
+function mergeSlots(original: unknown, current: Slot[] | undefined): Slot[] | undefined {
+  if (!Array.isArray(original) || !current) return current;
+  return current.map((slot, index) => {
+    const before = original[index];
+    if (typeof before !== 'object' || before === null) return slot;
+    const merged: Slot = { ...(before as Slot) };
+    for (const key of ['link', 'links', 'slot_index', 'name', 'type'] as const) if (key in slot) merged[key] = slot[key];
+    return merged;
+  });
+}
+
+export class ForeignNode extends LGraphNode implements StatefulNode {
+  static kind: ForeignKind = 'missing';
+  /** For aliases: the server's own type id. */
+  static canonical: string | undefined;
+  readonly runState: NodeRunState = emptyRunState();
+  private original: Record<string, unknown> | undefined;
+
+  constructor(title: string) {
+    super(title);
+    const kind = (this.constructor as typeof ForeignNode).kind;
+    this.serialize_widgets = false;
+    if (kind === 'missing') {
+      this.color = '#8f2d2d';
+      this.bgcolor = '#3d1f1f';
+    }
+    this.strokeStyles.run = () => runStroke(this.runState);
+    this.size = [260, 80];
+  }
+
+  get kind(): ForeignKind {
+    return (this.constructor as typeof ForeignNode).kind;
+  }
+
+  override onConfigure(info: ISerialisedNode): void {
+    this.original = structuredClone(info) as unknown as Record<string, unknown>;
+    if (this.kind === 'missing') this.has_errors = true;
+  }
+
+  override onSerialize(serialised: ISerialisedNode): void {
+    const original = this.original;
+    if (!original) return;
+    const live = serialised as unknown as Record<string, unknown>;
+    const merged: Record<string, unknown> = { ...original };
+    for (const key of ['id', 'pos', 'size', 'flags', 'order', 'mode', 'title', 'color', 'bgcolor'] as const) {
+      if (live[key] !== undefined) merged[key] = live[key];
+    }
+    // The red look of a missing node is the editor's, not the file's.
+    if (this.kind === 'missing') {
+      if ('color' in original) merged.color = original.color;
+      else delete merged.color;
+      if ('bgcolor' in original) merged.bgcolor = original.bgcolor;
+      else delete merged.bgcolor;
+    }
+    merged.inputs = mergeSlots(original.inputs, live.inputs as Slot[] | undefined);
+    merged.outputs = mergeSlots(original.outputs, live.outputs as Slot[] | undefined);
+    if (merged.inputs === undefined) delete merged.inputs;
+    if (merged.outputs === undefined) delete merged.outputs;
+    for (const key of Object.keys(live)) delete live[key];
+    Object.assign(live, merged);
+  }
+
+  /** The text of a note node (its first widget value). */
+  private noteText(): string | undefined {
+    const values = this.original?.widgets_values;
+    return this.type.endsWith('Note') && Array.isArray(values) && typeof values[0] === 'string' ? values[0] : undefined;
+  }
+
+  override onDrawForeground(ctx: CanvasRenderingContext2D): void {
+    if (!this.flags.collapsed) {
+      const kind = this.kind;
+      const canonical = (this.constructor as typeof ForeignNode).canonical;
+      ctx.save();
+      ctx.font = '12px sans-serif';
+      ctx.fillStyle = kind === 'missing' ? '#ff9b94' : '#aab';
+      const rows = Math.max(this.inputs.length, this.outputs.length);
+      const y = Math.max(rows * 20 + 14, 20);
+      const text = kind === 'missing' ? `Missing node type: ${this.type}` : kind === 'alias' ? `ComfyUI node ${this.type} (runs as ${canonical ?? '?'})` : this.noteText() ?? `Editor-only ${this.type} (kept as is)`;
+      text.split('\n').slice(0, Math.max(1, Math.floor((this.size[1] - y + 14) / 15))).forEach((line, index) => ctx.fillText(line, 8, Math.min(y, this.size[1] - 8) + index * 15, this.size[0] - 16));
+      ctx.restore();
+    }
+    drawRunState(this, this.runState, ctx);
+  }
+}
+
+/** A class for one foreign type name. */
+export function foreignClassFor(type: string, kind: ForeignKind, canonical?: string): typeof ForeignNode {
+  return class extends ForeignNode {
+    static override kind = kind;
+    static override canonical = canonical;
+    static override title = kind === 'missing' ? `${type} (missing)` : type;
+    static override skip_list = true;
+  };
+}

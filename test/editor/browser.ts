@@ -1,0 +1,143 @@
+/**
+ * Driving the editor in Debian's Chromium with playwright-core: launching it the way this
+ * machine allows (its own profile folder, no background networking), and turning graph-space
+ * positions of nodes, sockets and widgets into page coordinates so tests act with the mouse
+ * like a person would. The page exposes its live objects as `window.switchyardEditor`.
+ */
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { chromium, type BrowserContext, type Page } from 'playwright-core';
+
+export const CHROMIUM_PATH = process.env.SWITCHYARD_CHROMIUM ?? '/usr/bin/chromium';
+
+/** Why browser tests cannot run here, or undefined when they can. */
+export function browserUnavailable(): string | undefined {
+  return existsSync(CHROMIUM_PATH)
+    ? undefined
+    : `no Chromium at ${CHROMIUM_PATH}: install it (apt-get install -y chromium; \`npm test\` does so when run as root) or point SWITCHYARD_CHROMIUM at one`;
+}
+
+export interface Browser {
+  readonly context: BrowserContext;
+  readonly page: Page;
+  /** Everything the page logged as an error or threw, for assertions. */
+  readonly problems: string[];
+  close(): Promise<void>;
+}
+
+export async function launchBrowser(): Promise<Browser> {
+  const profile = mkdtempSync(join(tmpdir(), 'switchyard-chromium-'));
+  const context = await chromium.launchPersistentContext(profile, {
+    executablePath: CHROMIUM_PATH,
+    headless: true,
+    viewport: { width: 1280, height: 800 },
+    acceptDownloads: true,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+  const page = context.pages()[0] ?? (await context.newPage());
+  const problems: string[] = [];
+  page.on('pageerror', (error) => problems.push(`pageerror: ${error.message}`));
+  page.on('console', (message) => {
+    if (message.type() === 'error') problems.push(`console: ${message.text()}`);
+  });
+  page.on('dialog', (dialog) => void dialog.accept());
+  return {
+    context,
+    page,
+    problems,
+    async close() {
+      await context.close();
+      rmSync(profile, { recursive: true, force: true });
+    },
+  };
+}
+
+export interface Point {
+  x: number;
+  y: number;
+}
+
+/** Where on the page a place on the canvas is; `where` is evaluated in the page with `node`. */
+type Where =
+  | { kind: 'title' }
+  | { kind: 'output'; slot: number }
+  | { kind: 'input'; name: string }
+  | { kind: 'widget'; name: string }
+  | { kind: 'graph'; x: number; y: number };
+
+/** The page point of a place on a node found by type (the first node of that type). */
+export async function pointOf(page: Page, nodeType: string | undefined, where: Where): Promise<Point> {
+  return page.evaluate(([type, place]) => {
+    interface Node {
+      type: string;
+      pos: [number, number];
+      size: [number, number];
+      inputs: { name: string }[];
+      widgets?: { name: string; y: number }[];
+      getOutputPos(slot: number): [number, number];
+      getInputPos(slot: number): [number, number];
+    }
+    interface EditorWindow {
+      switchyardEditor: {
+        graph: { _nodes: Node[] };
+        canvas: { ds: { convertOffsetToCanvas(pos: [number, number]): [number, number] }; canvas: { getBoundingClientRect(): { left: number; top: number } } };
+      };
+    }
+    const editor = (globalThis as unknown as EditorWindow).switchyardEditor;
+    let graphPoint: [number, number];
+    if (place.kind === 'graph') graphPoint = [place.x, place.y];
+    else {
+      const node = editor.graph._nodes.find((n) => n.type === type);
+      if (!node) throw new Error(`no node of type ${String(type)} on the canvas`);
+      if (place.kind === 'title') graphPoint = [node.pos[0] + 30, node.pos[1] - 15];
+      else if (place.kind === 'output') graphPoint = node.getOutputPos(place.slot);
+      else if (place.kind === 'input') graphPoint = node.getInputPos(node.inputs.findIndex((input) => input.name === place.name));
+      else {
+        const widget = node.widgets?.find((w) => w.name === place.name);
+        if (!widget) throw new Error(`node ${type} has no widget ${place.name}`);
+        graphPoint = [node.pos[0] + node.size[0] / 2, node.pos[1] + widget.y + 10];
+      }
+    }
+    // litegraph's naming: "offset" is graph space, "canvas" the element's pixels.
+    const [x, y] = editor.canvas.ds.convertOffsetToCanvas(graphPoint);
+    const rect = editor.canvas.canvas.getBoundingClientRect();
+    return { x: rect.left + x, y: rect.top + y };
+  }, [nodeType, where] as const);
+}
+
+/** Presses at `from`, moves in steps (litegraph follows pointer moves), releases at `to`. */
+export async function drag(page: Page, from: Point, to: Point): Promise<void> {
+  await page.mouse.move(from.x, from.y);
+  await page.mouse.down();
+  await page.mouse.move((from.x + to.x) / 2, (from.y + to.y) / 2, { steps: 6 });
+  await page.mouse.move(to.x, to.y, { steps: 6 });
+  await page.mouse.up();
+}
+
+/** The part of the page's `window.switchyardEditor` tests read (see editor/src/main.ts). */
+export interface PageNode {
+  type: string;
+  title: string;
+  /** Foreign nodes: "missing" or "alias". */
+  kind?: string;
+  has_errors?: boolean;
+  inputs: { name: string; link: number | null }[];
+  widgets?: { name: string; value: unknown }[];
+  runState: { status: string; durationMs?: number; images: { width: number; height: number }[]; validation: { message: string; input?: string }[] };
+}
+
+export interface EditorGlobal {
+  switchyardEditor: {
+    graph: { _nodes: PageNode[]; links: Map<number, unknown> | Record<string, unknown> };
+    ctx: { workflowName?: string; modified: boolean };
+  };
+}
+
+/**
+ * Polls `check` in the page until it answers true (or the time is up). A function, not a string:
+ * the editor's Content-Security-Policy forbids evaluating strings, and tests keep that policy on.
+ */
+export async function waitFor<A>(page: Page, check: (arg: A) => boolean, arg: A, timeoutMs = 20_000): Promise<void> {
+  await page.waitForFunction(check as (arg: unknown) => boolean, arg, { timeout: timeoutMs, polling: 100 });
+}

@@ -9,7 +9,7 @@
  * Inputs are mixed in the type's declaration order, each tagged with a 64-bit digest of its name
  * (so a pack that reorders inputs cannot make two different assignments collide).
  */
-import { Hash128, hashString, type Digest128, type HashState } from './hash.js';
+import { digestWord, Hash128, hashString, type Digest128, type HashState } from './hash.js';
 import { mixValue } from './value-hash.js';
 
 const TAG_TYPE = 0x6b000001;
@@ -44,7 +44,7 @@ const typeInfos = new WeakMap<KeyedType, TypeKeyInfo>();
 
 function nameWords(name: string): [number, number] {
   const digest = hashString(name);
-  return [digest.charCodeAt(0) | (digest.charCodeAt(1) << 16), digest.charCodeAt(2) | (digest.charCodeAt(3) << 16)];
+  return [digestWord(digest, 0), digestWord(digest, 1)];
 }
 
 /** Per-type facts computed once (node types are immutable after defineNode). */
@@ -100,6 +100,11 @@ export class ContentKeyBuilder extends Hash128 {
     return this.block(TAG_LINK, this.names[inputIndex * 2]!, this.names[inputIndex * 2 + 1]!, output).digest128(upstream);
   }
 
+  /** As `link`, with the upstream key's words at `words[at .. at + 4)` (see Hash128.digestInto). */
+  linkWords(inputIndex: number, words: Int32Array, at: number, output: number): this {
+    return this.block(TAG_LINK, this.names[inputIndex * 2]!, this.names[inputIndex * 2 + 1]!, output).words128(words, at);
+  }
+
   lazy(inputIndex: number): this {
     return this.block(TAG_LAZY, this.names[inputIndex * 2]!, this.names[inputIndex * 2 + 1]!, 0);
   }
@@ -113,6 +118,11 @@ export class ContentKeyBuilder extends Hash128 {
   /** The key (the builder must not be used afterwards). */
   finish(): Digest128 {
     return this.digest();
+  }
+
+  /** The key, with its words also written to `words[at .. at + 4)` (for `linkWords`). */
+  finishInto(words: Int32Array, at: number): Digest128 {
+    return this.digestInto(words, at);
   }
 }
 

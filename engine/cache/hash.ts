@@ -41,8 +41,9 @@ function fmix(h: number): number {
 }
 
 /**
- * A content key or digest: 128 bits as eight UTF-16 code units. Compact and cheap to create and
- * to use as a Map key; use `keyToHex` to show one to a person.
+ * A content key or digest: 128 bits as sixteen one-byte code units (four little-endian 32-bit
+ * words, see `digestWord`). Compact and cheap to create and to use as a Map key; use `keyToHex`
+ * to show one to a person.
  */
 export type Digest128 = string;
 
@@ -54,6 +55,9 @@ export interface HashState {
   readonly h4: number;
   readonly blocks: number;
 }
+
+/** Where `digest` puts the words nobody asked for. */
+const SCRATCH_WORDS = new Int32Array(4);
 
 export class Hash128 {
   private h1: number;
@@ -130,14 +134,14 @@ export class Hash128 {
     return this;
   }
 
-  /** Mixes a digest or key produced by `digest()` (eight code units) as one block. */
+  /** Mixes a digest or key produced by `digest()` as one block. */
   digest128(value: Digest128): this {
-    return this.block(
-      value.charCodeAt(0) | (value.charCodeAt(1) << 16),
-      value.charCodeAt(2) | (value.charCodeAt(3) << 16),
-      value.charCodeAt(4) | (value.charCodeAt(5) << 16),
-      value.charCodeAt(6) | (value.charCodeAt(7) << 16),
-    );
+    return this.block(digestWord(value, 0), digestWord(value, 1), digestWord(value, 2), digestWord(value, 3));
+  }
+
+  /** Mixes the digest whose words `digestInto` wrote to `words[at .. at + 4)`: the same block as `digest128` of it. */
+  words128(words: Int32Array, at: number): this {
+    return this.block(words[at]!, words[at + 1]!, words[at + 2]!, words[at + 3]!);
   }
 
   /** Mixes raw bytes (a typed array's memory), length-prefixed and zero-padded. */
@@ -177,6 +181,14 @@ export class Hash128 {
 
   /** Finishes (the hasher must not be used afterwards) and returns the 128-bit digest. */
   digest(): Digest128 {
+    return this.digestInto(SCRATCH_WORDS, 0);
+  }
+
+  /**
+   * As `digest`, and also writes the digest's four words (see `digestWord`) to
+   * `words[at .. at + 4)`, for `words128` to mix later without reading the string.
+   */
+  digestInto(words: Int32Array, at: number): Digest128 {
     let h1 = this.h1 ^ this.blocks;
     let h2 = this.h2 ^ this.blocks;
     let h3 = this.h3 ^ this.blocks;
@@ -186,14 +198,32 @@ export class Hash128 {
     h1 = fmix(h1); h2 = fmix(h2); h3 = fmix(h3); h4 = fmix(h4);
     h1 = (h1 + h2 + h3 + h4) | 0;
     h2 = (h2 + h1) | 0; h3 = (h3 + h1) | 0; h4 = (h4 + h1) | 0;
-    return String.fromCharCode(h1 & 0xffff, h1 >>> 16, h2 & 0xffff, h2 >>> 16, h3 & 0xffff, h3 >>> 16, h4 & 0xffff, h4 >>> 16);
+    words[at] = h1;
+    words[at + 1] = h2;
+    words[at + 2] = h3;
+    words[at + 3] = h4;
+    // Sixteen one-byte code units: String.fromCharCode first makes a one-byte string and starts
+    // over with a two-byte one at the first unit above 0xff, so eight 16-bit units would cost a
+    // discarded string per key; bytes make the final string directly (of the same size).
+    return String.fromCharCode(
+      h1 & 0xff, (h1 >>> 8) & 0xff, (h1 >>> 16) & 0xff, h1 >>> 24,
+      h2 & 0xff, (h2 >>> 8) & 0xff, (h2 >>> 16) & 0xff, h2 >>> 24,
+      h3 & 0xff, (h3 >>> 8) & 0xff, (h3 >>> 16) & 0xff, h3 >>> 24,
+      h4 & 0xff, (h4 >>> 8) & 0xff, (h4 >>> 16) & 0xff, h4 >>> 24,
+    );
   }
+}
+
+/** Word `index` (0–3) of a digest, as the 32-bit value it was made from. */
+export function digestWord(value: Digest128, index: number): number {
+  const at = index * 4;
+  return value.charCodeAt(at) | (value.charCodeAt(at + 1) << 8) | (value.charCodeAt(at + 2) << 16) | (value.charCodeAt(at + 3) << 24);
 }
 
 /** A digest as 32 lowercase hex characters (for logs and debugging). */
 export function keyToHex(value: Digest128): string {
   let text = '';
-  for (let i = 0; i < value.length; i++) text += value.charCodeAt(i).toString(16).padStart(4, '0');
+  for (let i = 0; i < value.length; i++) text += value.charCodeAt(i).toString(16).padStart(2, '0');
   return text;
 }
 

@@ -6,7 +6,7 @@
  * show its result again without running.
  */
 import type { UiResult } from '../nodes/values.js';
-import { DigestTable } from './digest-table.js';
+import { DigestIndex } from './digest-table.js';
 import type { Digest128 } from './hash.js';
 
 export interface CacheEntry {
@@ -46,22 +46,33 @@ export interface OutputCacheOptions {
   maxBytes: number;
 }
 
-/** A cache slot in the recency list (least recently used at the head). */
-interface Slot {
-  readonly key: Digest128;
-  entry: CacheEntry;
-  bytes: number;
-  previous: Slot | undefined;
-  next: Slot | undefined;
-}
+/** No slot (the end of a list). */
+const NONE = -1;
+/** The most slots a cleared cache keeps for the entries that usually come back. */
+const KEPT_SLOTS = 1 << 15;
 
 export class OutputCache implements NodeCache {
   readonly maxBytes: number;
-  // A hash table for lookup plus a doubly linked recency list: a hit moves one slot to the tail
-  // with a few pointer writes (cheaper than re-inserting), eviction takes from the head.
-  private readonly slots = new DigestTable<Slot>();
-  private head: Slot | undefined = undefined;
-  private tail: Slot | undefined = undefined;
+  // A hash index from key to slot number, plus the slots in flat arrays: key, entry, size, and a
+  // doubly linked recency list (least recently used at the head) as slot numbers. A hit moves
+  // one slot to the tail with a few integer writes; eviction takes from the head. Nothing is
+  // allocated per entry: a cold run of a long workflow adds an entry per node, and all of them
+  // stay alive, so an object per entry would be copied by every young-generation collection
+  // during the run and then promoted to the old generation.
+  private readonly index = new DigestIndex();
+  // Plain arrays that grow by `push` (amortised by the engine, nothing to copy by hand), and no
+  // slot until the first entry: an executor's cache is often made for a single short run.
+  private keys: (Digest128 | undefined)[] = [];
+  private entries: (CacheEntry | undefined)[] = [];
+  private sizes: number[] = [];
+  private previous: number[] = [];
+  /** The next slot in the recency list, or in the list of free slots. */
+  private next: number[] = [];
+  /** Slots handed out so far; those above are free without being listed. */
+  private used = 0;
+  private free = NONE;
+  private head = NONE;
+  private tail = NONE;
   private totalBytes = 0;
   private hits = 0;
   private misses = 0;
@@ -75,8 +86,8 @@ export class OutputCache implements NodeCache {
   }
 
   get(key: Digest128): CacheEntry | undefined {
-    const slot = this.slots.get(key);
-    if (slot === undefined) {
+    const slot = this.index.get(key, this.keys);
+    if (slot < 0) {
       this.misses++;
       return undefined;
     }
@@ -85,62 +96,122 @@ export class OutputCache implements NodeCache {
       this.unlink(slot);
       this.append(slot);
     }
-    return slot.entry;
+    return this.entries[slot];
   }
 
   set(key: Digest128, entry: CacheEntry, bytes: number): boolean {
     const size = Number.isFinite(bytes) && bytes > 0 ? bytes : 0;
-    this.delete(key);
-    if (size > this.maxBytes) return false;
-    const slot: Slot = { key, entry, bytes: size, previous: undefined, next: undefined };
-    this.slots.set(key, slot);
-    this.append(slot);
-    this.totalBytes += size;
-    while (this.totalBytes > this.maxBytes && this.head !== undefined) {
+    // One probe: the key's cell, or the empty cell it goes into.
+    const cell = this.index.find(key, this.keys);
+    if (cell >= 0) {
+      const slot = this.index.slotAt(cell);
+      if (size > this.maxBytes) {
+        // An oversize update drops the old value instead of keeping a stale one.
+        this.index.deleteAt(cell);
+        this.totalBytes -= this.sizes[slot]!;
+        this.unlink(slot);
+        this.freeSlot(slot);
+        return false;
+      }
+      this.entries[slot] = entry;
+      this.totalBytes += size - this.sizes[slot]!;
+      this.sizes[slot] = size;
+      if (slot !== this.tail) {
+        this.unlink(slot);
+        this.append(slot);
+      }
+    } else {
+      if (size > this.maxBytes) return false;
+      const slot = this.takeSlot();
+      this.keys[slot] = key;
+      this.entries[slot] = entry;
+      this.sizes[slot] = size;
+      this.index.addAt(cell, key, slot);
+      this.append(slot);
+      this.totalBytes += size;
+    }
+    while (this.totalBytes > this.maxBytes && this.head !== NONE) {
       const oldest = this.head;
-      this.slots.delete(oldest.key);
+      this.index.delete(this.keys[oldest]!, this.keys);
+      this.totalBytes -= this.sizes[oldest]!;
       this.unlink(oldest);
-      this.totalBytes -= oldest.bytes;
+      this.freeSlot(oldest);
       this.evictions++;
     }
     return true;
   }
 
   delete(key: Digest128): boolean {
-    const slot = this.slots.get(key);
-    if (slot === undefined) return false;
-    this.slots.delete(key);
+    const slot = this.index.delete(key, this.keys);
+    if (slot < 0) return false;
+    this.totalBytes -= this.sizes[slot]!;
     this.unlink(slot);
-    this.totalBytes -= slot.bytes;
+    this.freeSlot(slot);
     return true;
   }
 
   /** Drops every entry (the counters of hits, misses and evictions are kept). */
   clear(): void {
-    this.slots.clear();
-    this.head = undefined;
-    this.tail = undefined;
+    this.index.clear();
+    if (this.keys.length > KEPT_SLOTS) {
+      this.keys = [];
+      this.entries = [];
+      this.sizes = [];
+      this.previous = [];
+      this.next = [];
+    } else {
+      this.keys.fill(undefined, 0, this.used);
+      this.entries.fill(undefined, 0, this.used);
+    }
+    this.used = 0;
+    this.free = NONE;
+    this.head = NONE;
+    this.tail = NONE;
     this.totalBytes = 0;
   }
 
   stats(): CacheStats {
-    return { hits: this.hits, misses: this.misses, evictions: this.evictions, entries: this.slots.size, bytes: this.totalBytes, maxBytes: this.maxBytes };
+    return { hits: this.hits, misses: this.misses, evictions: this.evictions, entries: this.index.size, bytes: this.totalBytes, maxBytes: this.maxBytes };
   }
 
-  private append(slot: Slot): void {
-    slot.previous = this.tail;
-    slot.next = undefined;
-    if (this.tail !== undefined) this.tail.next = slot;
+  private takeSlot(): number {
+    const free = this.free;
+    if (free !== NONE) {
+      this.free = this.next[free]!;
+      return free;
+    }
+    if (this.used === this.keys.length) {
+      this.keys.push(undefined);
+      this.entries.push(undefined);
+      this.sizes.push(0);
+      this.previous.push(NONE);
+      this.next.push(NONE);
+    }
+    return this.used++;
+  }
+
+  private freeSlot(slot: number): void {
+    this.keys[slot] = undefined;
+    this.entries[slot] = undefined;
+    this.next[slot] = this.free;
+    this.free = slot;
+  }
+
+  private append(slot: number): void {
+    const tail = this.tail;
+    this.previous[slot] = tail;
+    this.next[slot] = NONE;
+    if (tail !== NONE) this.next[tail] = slot;
     else this.head = slot;
     this.tail = slot;
   }
 
-  private unlink(slot: Slot): void {
-    if (slot.previous !== undefined) slot.previous.next = slot.next;
-    else this.head = slot.next;
-    if (slot.next !== undefined) slot.next.previous = slot.previous;
-    else this.tail = slot.previous;
-    slot.previous = undefined;
-    slot.next = undefined;
+  private unlink(slot: number): void {
+    const previous = this.previous[slot]!;
+    const next = this.next[slot]!;
+    if (previous !== NONE) this.next[previous] = next;
+    else this.head = next;
+    if (next !== NONE) this.previous[next] = previous;
+    else this.tail = previous;
   }
 }

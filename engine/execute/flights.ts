@@ -33,7 +33,8 @@ export class FlightTable {
   private readonly flights = new Map<Digest128, Flight>();
 
   get(key: Digest128): Flight | undefined {
-    return this.flights.get(key);
+    // Usually no flight is under way: asked for every node run, that needs no hash of the key.
+    return this.flights.size === 0 ? undefined : this.flights.get(key);
   }
 
   /** Starts a flight for `key` (the caller is its leader), unless one is already under way. */

@@ -20,6 +20,8 @@ export interface NodeContextHost {
   readonly workflow: RunWorkflowInfo;
   /** The run's logger (already bound to the run id). */
   readonly log: Logger;
+  /** The type id of the node at `nodeIndex` (for its logger's bindings). */
+  nodeTypeName(nodeIndex: number): string;
   reportProgress(nodeIndex: number, done: number, total: number): void;
   reportPreview(nodeIndex: number, image: ImageValue): void;
 }
@@ -28,17 +30,23 @@ export function interruptedError(runId: string): SwitchyardError {
   return new SwitchyardError('interrupted', `run ${runId} was interrupted`, { runId });
 }
 
+/** What a context makes on first use (most nodes use none of it). */
+interface ContextExtras {
+  logger?: Logger;
+  progress?: (done: number, total: number) => void;
+  preview?: (image: ImageValue) => void;
+  throwIfAborted?: () => void;
+}
+
 class RunNodeContext implements NodeContext {
-  private logger: Logger | undefined = undefined;
-  private progressFn: ((done: number, total: number) => void) | undefined = undefined;
-  private previewFn: ((image: ImageValue) => void) | undefined = undefined;
-  private abortCheck: (() => void) | undefined = undefined;
+  // Three fields: one context is made per executed node and it may outlive the node (a callback
+  // it handed on), so it stays small; what is made on first use lives in `extras`.
+  private extras: ContextExtras | undefined = undefined;
 
   constructor(
     private readonly host: NodeContextHost,
     private readonly nodeIndex: number,
     readonly nodeId: string,
-    private readonly nodeType: string,
   ) {}
 
   get runId(): string {
@@ -62,29 +70,33 @@ class RunNodeContext implements NodeContext {
   }
 
   get log(): Logger {
+    const extras = (this.extras ??= {});
     // pino's child() costs more than a trivial node: made on first use only.
-    this.logger ??= this.host.log.child({ nodeId: this.nodeId, nodeType: this.nodeType });
-    return this.logger;
+    extras.logger ??= this.host.log.child({ nodeId: this.nodeId, nodeType: this.host.nodeTypeName(this.nodeIndex) });
+    return extras.logger;
   }
 
   get progress(): (done: number, total: number) => void {
-    this.progressFn ??= (done, total) => this.host.reportProgress(this.nodeIndex, done, total);
-    return this.progressFn;
+    const extras = (this.extras ??= {});
+    extras.progress ??= (done, total) => this.host.reportProgress(this.nodeIndex, done, total);
+    return extras.progress;
   }
 
   get preview(): (image: ImageValue) => void {
-    this.previewFn ??= (image) => this.host.reportPreview(this.nodeIndex, image);
-    return this.previewFn;
+    const extras = (this.extras ??= {});
+    extras.preview ??= (image) => this.host.reportPreview(this.nodeIndex, image);
+    return extras.preview;
   }
 
   get throwIfAborted(): () => void {
-    this.abortCheck ??= () => {
+    const extras = (this.extras ??= {});
+    extras.throwIfAborted ??= () => {
       if (this.host.signal.aborted) throw interruptedError(this.host.runId);
     };
-    return this.abortCheck;
+    return extras.throwIfAborted;
   }
 }
 
-export function createNodeContext(host: NodeContextHost, nodeIndex: number, nodeId: string, nodeType: string): NodeContext {
-  return new RunNodeContext(host, nodeIndex, nodeId, nodeType);
+export function createNodeContext(host: NodeContextHost, nodeIndex: number, nodeId: string): NodeContext {
+  return new RunNodeContext(host, nodeIndex, nodeId);
 }

@@ -30,7 +30,8 @@ export interface NormalizeOptions {
   /**
    * The caller hands `workflow` over and never reads it again (a check that parsed it itself):
    * nodes already in canonical form are then kept as they are instead of copied, since each
-   * copy would only be garbage. The result is the same either way, node identity aside.
+   * copy would only be garbage, and when every node is, the workflow itself is the result.
+   * The result is the same either way, object identity aside.
    */
   owned?: boolean;
 }
@@ -43,11 +44,22 @@ export function normalizeWorkflow(workflow: ApiWorkflow, registry: NodeRegistry,
     issues.push(issue('invalid_workflow', `expected an API workflow {schemaVersion, nodes}, found ${describeFound(raw)}`));
     return { workflow, issues };
   }
-  const nodes: PlainObject = {};
-  for (const id of Object.keys(raw.nodes)) {
-    const node = raw.nodes[id];
-    setOwn(nodes, id, normalizeNode(id, node, registry, issues, owned));
+  const source = raw.nodes;
+  const ids = Object.keys(source);
+  // Owned: the nodes object is only copied from the first node that changes (usually none).
+  let nodes: PlainObject | undefined = owned ? undefined : {};
+  for (let i = 0; i < ids.length; i++) {
+    const id = ids[i]!;
+    const node = source[id];
+    const result = normalizeNode(id, node, registry, issues, owned);
+    if (nodes === undefined) {
+      if (result === node) continue;
+      nodes = {};
+      for (let before = 0; before < i; before++) setOwn(nodes, ids[before]!, source[ids[before]!]);
+    }
+    setOwn(nodes, id, result);
   }
+  if (nodes === undefined) return { workflow, issues };
   return { workflow: { ...workflow, nodes: nodes as Record<string, ApiNode> }, issues };
 }
 

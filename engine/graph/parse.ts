@@ -150,7 +150,8 @@ function readApiNode(id: string, entry: unknown, issues: ValidationIssue[]): Api
   if (!isPlainObject(rawInputs)) {
     issues.push(issue('invalid_workflow', `node ${id}: "inputs" must be an object of input name → value or link, found ${describeFound(rawInputs)}`, { nodeId: id }));
   } else {
-    for (const name of Object.keys(rawInputs)) setOwn(inputs, name, normalizeInputValue(rawInputs[name]));
+    // for…in with an own-key check reads the keys in Object.keys order without an array of them.
+    for (const name in rawInputs) if (Object.hasOwn(rawInputs, name)) setOwn(inputs, name, normalizeInputValue(rawInputs[name]));
   }
   const version = ownValue(entry, 'version');
   if (version !== undefined && (typeof version !== 'number' || !Number.isSafeInteger(version) || version < 1)) {
@@ -178,10 +179,12 @@ function readTitle(id: string, entry: PlainObject, issues: ValidationIssue[]): s
 
 /**
  * Links with numeric node ids get string ids; `{"__value__": x}` becomes `x` unless `x` would
- * then read as a link (the wrapper is the only thing keeping it a literal).
+ * then read as a link (the wrapper is the only thing keeping it a literal). A link already in
+ * that form is returned as it is, like any literal: parsing copies a workflow's objects, not
+ * its values, and a copy of every link would only be one more object per link to collect.
  */
 export function normalizeInputValue(value: unknown): unknown {
-  if (isLinkShaped(value)) return [String(value[0]), value[1]];
+  if (isLinkShaped(value)) return typeof value[0] === 'string' ? value : [String(value[0]), value[1]];
   if (isPlainObject(value) && Object.hasOwn(value, '__value__') && Object.keys(value).length === 1) {
     const inner = value.__value__;
     return isLinkShaped(inner) ? value : inner;

@@ -42,7 +42,8 @@ export async function checkWorkflow(input: unknown, registry: NodeRegistry, fold
   // The workflow is this call's own (parsed, or copied by applyParams): normalising may keep its nodes.
   const normalized = normalizeWorkflow(withParams.workflow, registry, { owned: true });
   const early = [...parsed.issues, ...withParams.issues, ...normalized.issues];
-  const validation = await validateWorkflow(normalized.workflow, registry, { folders, outputs: options.outputs });
+  // Still this call's own: validation may keep its nodes (and it) rather than copy them.
+  const validation = await validateWorkflow(normalized.workflow, registry, { folders, outputs: options.outputs, owned: true });
   const nodeErrors: Record<string, NodeErrors> = { ...validation.nodeErrors };
   const errors: ValidationIssue[] = [...validation.errors];
   for (const problem of early) {

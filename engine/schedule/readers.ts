@@ -9,16 +9,26 @@
  * or when it is dead: still inactive with no reader of its own left, so nothing can ever
  * activate it any more (only an active eager consumer or a running lazy one can).
  */
-import type { CompiledGraph } from './graph.js';
+import { Arena } from './arena.js';
+import { NodeFlag, type CompiledGraph } from './graph.js';
 
-/** Counts, per node, the links that read it from nodes of the potential plan of `targets`. */
-export function countReaders(graph: CompiledGraph, targets: readonly number[]): Int32Array {
-  const { nodes, sourceStart, sources, hasLazyLinks } = graph;
-  const count = nodes.length;
-  const readers = new Int32Array(count);
-  const seen = new Uint8Array(count);
+/** Int32 words and bytes `countReaders` takes from an arena for `count` nodes. */
+export function readersMemory(count: number): { int32: number; uint8: number } {
+  return { int32: count * 2, uint8: count };
+}
+
+/**
+ * Counts, per node, the links that read it from nodes of the potential plan of `targets`.
+ * `memory`: where its arrays come from (reserved with `readersMemory`); its own by default.
+ */
+export function countReaders(graph: CompiledGraph, targets: readonly number[], memory?: Arena): Int32Array {
+  const { ids, sourceStart, sources, hasLazyLinks, flags, inputStart, inputSource, inputLazy } = graph;
+  const count = ids.length;
+  memory ??= new Arena(0, count * 2, count);
+  const readers = memory.int32(count);
   // Each node is pushed once, so a flat stack of `count` never overflows.
-  const stack = new Int32Array(count);
+  const stack = memory.int32(count);
+  const seen = memory.uint8(count);
   let top = 0;
   for (const target of targets) {
     if (seen[target] === 0) {
@@ -38,15 +48,14 @@ export function countReaders(graph: CompiledGraph, targets: readonly number[]): 
         stack[top++] = source;
       }
     }
-    if (!hasLazyLinks) continue;
-    const compiled = nodes[node]!;
-    if (!compiled.hasLazyLinks) continue;
-    for (const input of compiled.inputs) {
-      if (!input.lazy || input.source < 0) continue;
-      readers[input.source]!++;
-      if (seen[input.source] === 0) {
-        seen[input.source] = 1;
-        stack[top++] = input.source;
+    if (!hasLazyLinks || (flags[node]! & NodeFlag.lazyLinks) === 0) continue;
+    for (let at = inputStart[node]!; at < inputStart[node + 1]!; at++) {
+      const source = inputSource[at]!;
+      if (inputLazy[at] === 0 || source < 0) continue;
+      readers[source]!++;
+      if (seen[source] === 0) {
+        seen[source] = 1;
+        stack[top++] = source;
       }
     }
   }

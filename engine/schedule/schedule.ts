@@ -9,6 +9,7 @@
  * upstream of a lazy input when a node asks for it. A failure marks the waiting downstream of
  * the failed node as skipped (they are not errors of their own).
  */
+import { Arena } from './arena.js';
 import type { CompiledGraph } from './graph.js';
 
 export const NodeState = {
@@ -32,13 +33,27 @@ export class Schedule {
   private readonly queue: Int32Array;
   private head = 0;
   private tail = 0;
+  /**
+   * Activation's work stack. A node is pushed only when it leaves `inactive`, which happens at
+   * most once per run, so one flat array of the node count serves every activation (a JS array
+   * popped empty and pushed again would reallocate its store for every node of a chain).
+   */
+  private readonly stack: Int32Array;
 
-  constructor(private readonly graph: CompiledGraph) {
-    const count = graph.nodes.length;
-    this.state = new Uint8Array(count);
-    this.pending = new Int32Array(count);
+  /** Int32 words and bytes a schedule of `count` nodes takes from an arena. */
+  static memory(count: number): { int32: number; uint8: number } {
+    return { int32: count * 3, uint8: count };
+  }
+
+  /** `memory`: where its arrays come from (reserved with `Schedule.memory`); its own by default. */
+  constructor(private readonly graph: CompiledGraph, memory?: Arena) {
+    const count = graph.ids.length;
+    memory ??= new Arena(0, count * 3, count);
+    this.pending = memory.int32(count);
     // Each node enters the queue at most once per run, so a flat array never overflows.
-    this.queue = new Int32Array(count);
+    this.queue = memory.int32(count);
+    this.stack = memory.int32(count);
+    this.state = memory.uint8(count);
   }
 
   /**
@@ -47,18 +62,18 @@ export class Schedule {
    * waiting nodes downstream of them).
    */
   activate(roots: Iterable<number>): number[] {
-    const { state, pending } = this;
+    const { state, pending, stack } = this;
     const { sourceStart, sources } = this.graph;
-    const stack: number[] = [];
+    let top = 0;
     for (const root of roots) {
       if (state[root] === NodeState.inactive) {
         state[root] = NodeState.waiting;
-        stack.push(root);
+        stack[top++] = root;
       }
     }
-    const blocked: number[] = [];
-    while (stack.length > 0) {
-      const node = stack.pop()!;
+    let blocked: number[] | undefined;
+    while (top > 0) {
+      const node = stack[--top]!;
       let count = 0;
       let isBlocked = false;
       const end = sourceStart[node + 1]!;
@@ -72,15 +87,16 @@ export class Schedule {
         }
         if (sourceState === NodeState.inactive) {
           state[source] = NodeState.waiting;
-          stack.push(source);
+          stack[top++] = source;
         }
         count++;
       }
       pending[node] = count;
-      if (isBlocked) blocked.push(node);
+      if (isBlocked) (blocked ??= []).push(node);
       else if (count === 0) this.enqueue(node);
     }
     const skipped: number[] = [];
+    if (blocked === undefined) return skipped;
     for (const node of blocked) {
       if (state[node] !== NodeState.waiting) continue;
       state[node] = NodeState.skipped;

@@ -15,7 +15,7 @@ import { isWidgetType, type AnyNodeType, type ComboInputSpec, type InputSpec } f
 import type { OptionsContext } from '../nodes/context.js';
 import { typesCompatible } from '../nodes/data-types.js';
 import type { NodeRegistry } from '../nodes/registry.js';
-import { coerceLiteral, comboOptionsFailed, resolveComboOptions, type CoerceResult, type ComboOptionsResult } from './coerce.js';
+import { coerceLiteral, comboOptionsFailed, fitsAsIs, resolveComboOptions, type CoerceResult, type ComboOptionsResult } from './coerce.js';
 import { clip, formatValue, thrownMessage } from './format.js';
 import { issue, type ValidationIssue } from './issues.js';
 import { suggestNodeTypes } from './suggest.js';
@@ -30,8 +30,15 @@ const NO_ISSUES: ValidationIssue[] = Object.freeze([]) as unknown as ValidationI
 export interface NodeCheck {
   /** Every problem found; empty (a shared, frozen array) when there is none. */
   issues: ValidationIssue[];
-  /** The inputs to run with, in declaration order. */
-  inputs: Record<string, unknown>;
+  /**
+   * The inputs to run with, in declaration order; undefined when they are exactly the node's
+   * written inputs (the same names in the same order with the same values, as most nodes of a
+   * checked workflow have): `writtenInputs` copies those when needed, and a caller that owns the
+   * workflow can keep the node's own inputs object instead of a copy per node.
+   */
+  inputs: Record<string, unknown> | undefined;
+  /** While checking, with `inputs` undefined: how many written inputs, in order, the checked ones matched so far. */
+  matched: number;
 }
 
 /** Shared across the nodes of one validation: computed options and suggestions are worked out once. */
@@ -41,19 +48,40 @@ export interface CheckContext {
   optionsContext: OptionsContext;
   comboOptions: Map<ComboInputSpec, Promise<ComboOptionsResult>>;
   suggestions: Map<string, string[]>;
+  /**
+   * The check of the node being checked synchronously (made on first use, reused node after
+   * node): a node that turns out clean answers the shared CLEAN, so a valid workflow costs no
+   * check object per node; one that must wait gets its own copy first.
+   */
+  scratch?: NodeCheck;
 }
+
+/** The check of a node without problems whose inputs are as written (shared, frozen). */
+const CLEAN: NodeCheck = Object.freeze({ issues: NO_ISSUES, inputs: undefined, matched: 0 }) as NodeCheck;
 
 /** The node's check; a promise only when a computed combo or its validate() hook is async. */
 export function checkNode(record: NodeRecord, context: CheckContext): NodeCheck | Promise<NodeCheck> {
   if (record.malformed !== undefined) {
-    return { issues: [issue('invalid_workflow', `${nodeLabel(record)} ${record.malformed}`, { nodeId: record.id })], inputs: {} };
+    return { issues: [issue('invalid_workflow', `${nodeLabel(record)} ${record.malformed}`, { nodeId: record.id })], inputs: {}, matched: 0 };
   }
   const nodeType = record.nodeType;
-  if (nodeType === undefined) return { issues: [missingType(record, context)], inputs: writtenInputs(record) };
-  const check: NodeCheck = { issues: NO_ISSUES, inputs: {} };
+  // An unknown type keeps its inputs as written.
+  if (nodeType === undefined) return { issues: [missingType(record, context)], inputs: undefined, matched: 0 };
+  const scratch = (context.scratch ??= { issues: NO_ISSUES, inputs: undefined, matched: 0 });
+  scratch.issues = NO_ISSUES;
+  scratch.inputs = undefined;
+  scratch.matched = 0;
   // The hook's own copy of the literals, built only for types that have a hook.
   const literals = typeof nodeType.validate === 'function' ? {} : undefined;
-  return checkInputsFrom(0, record, nodeType, context, check, literals);
+  const checked = checkInputsFrom(0, record, nodeType, context, scratch, literals);
+  if (checked !== scratch) return checked;
+  if (scratch.issues === NO_ISSUES && scratch.inputs === undefined) return CLEAN;
+  return { issues: scratch.issues, inputs: scratch.inputs, matched: scratch.matched };
+}
+
+/** `check` itself, or a copy of it when it is the context's scratch (before a check waits: the next node reuses the scratch). */
+function detached(context: CheckContext, check: NodeCheck): NodeCheck {
+  return check === context.scratch ? { issues: check.issues, inputs: check.inputs, matched: check.matched } : check;
 }
 
 /**
@@ -70,19 +98,20 @@ function checkInputsFrom(
   literals: Record<string, unknown> | undefined,
 ): NodeCheck | Promise<NodeCheck> {
   const names = nodeType.inputNames;
+  const read = context.workflow;
   for (let position = start; position < names.length; position++) {
     const name = names[position]!;
     const spec = nodeType.inputs[name] as InputSpec;
-    const raw = inputValue(record, name);
+    const raw = inputValue(read, record, name);
     if (isLink(raw)) {
-      setOwn(check.inputs, name, raw);
+      putInput(read, record, check, name, raw);
       const problem = checkLink(record, name, spec, raw, context);
       if (problem) addIssue(check, { ...problem, nodeId: record.id, input: name });
       continue;
     }
     if (raw === undefined || raw === null) {
       if ('default' in spec && spec.default !== undefined) {
-        setOwn(check.inputs, name, spec.default);
+        putInput(read, record, check, name, spec.default);
         if (literals !== undefined) setOwn(literals, name, spec.default);
       } else if (!spec.optional) {
         const how = isWidgetType(spec.type) ? `has no value and no link (set a value of type ${spec.type} or link an output to it)` : `is not connected (link an output of type ${spec.type} to it)`;
@@ -90,13 +119,22 @@ function checkInputsFrom(
       }
       continue;
     }
-    const result = checkLiteralValue(spec, unwrapLiteral(raw), context);
-    if (result instanceof Promise) return resumeAfterLiteral(result, position, record, nodeType, context, check, literals);
-    acceptLiteral(record, name, raw, result, check, literals);
+    const value = unwrapLiteral(raw);
+    if (fitsAsIs(spec, value)) {
+      // The usual literal: accepted as it is, without a result object.
+      putInput(read, record, check, name, value);
+      if (literals !== undefined) setOwn(literals, name, value);
+      continue;
+    }
+    const result = checkLiteralValue(spec, value, context);
+    if (result instanceof Promise) return resumeAfterLiteral(result, position, record, nodeType, context, detached(context, check), literals);
+    acceptLiteral(read, record, name, raw, result, check, literals);
   }
+  // Written inputs the type does not declare (or that come after the matched ones) are dropped.
+  if (check.inputs === undefined && record.inputStart + check.matched < record.inputEnd) check.inputs = writtenInputs(read, record, check.matched);
   if (literals === undefined) return check;
   const hooked = runValidateHook(record, nodeType, literals, context);
-  return hooked instanceof Promise ? addIssuesLater(check, hooked) : addIssues(check, hooked);
+  return hooked instanceof Promise ? addIssuesLater(detached(context, check), hooked) : addIssues(check, hooked);
 }
 
 // The continuations below live in functions of their own: a closure inside checkInputsFrom
@@ -114,7 +152,7 @@ function resumeAfterLiteral(
 ): Promise<NodeCheck> {
   return pending.then((settled) => {
     const name = nodeType.inputNames[position]!;
-    acceptLiteral(record, name, inputValue(record, name), settled, check, literals);
+    acceptLiteral(context.workflow, record, name, inputValue(context.workflow, record, name), settled, check, literals);
     return checkInputsFrom(position + 1, record, nodeType, context, check, literals);
   });
 }
@@ -124,13 +162,13 @@ function addIssuesLater(check: NodeCheck, pending: Promise<ValidationIssue[]>): 
 }
 
 /** Records a literal's outcome: its coerced value, or its problem (keeping the value as written). */
-function acceptLiteral(record: NodeRecord, name: string, raw: unknown, result: CoerceResult, check: NodeCheck, literals: Record<string, unknown> | undefined): void {
+function acceptLiteral(read: ReadWorkflow, record: NodeRecord, name: string, raw: unknown, result: CoerceResult, check: NodeCheck, literals: Record<string, unknown> | undefined): void {
   if (result.ok) {
-    setOwn(check.inputs, name, result.value);
+    putInput(read, record, check, name, result.value);
     if (literals !== undefined) setOwn(literals, name, result.value);
     return;
   }
-  setOwn(check.inputs, name, raw);
+  putInput(read, record, check, name, raw);
   addIssue(check, issue(result.issue.code, `${nodeLabel(record)}: input "${name}": ${result.issue.message}`, { nodeId: record.id, input: name, details: result.issue.details }));
 }
 
@@ -192,10 +230,28 @@ function checkLink(record: NodeRecord, name: string, spec: InputSpec, link: [str
   return undefined;
 }
 
-/** The inputs of a node whose type is unknown, kept as written. */
-function writtenInputs(record: NodeRecord): Record<string, unknown> {
+/**
+ * Sets the checked input `name` to `value`. While the checked inputs so far are the written
+ * ones, in order and unchanged, nothing is built; the first difference copies the matching
+ * prefix into the node's own inputs object.
+ */
+function putInput(read: ReadWorkflow, record: NodeRecord, check: NodeCheck, name: string, value: unknown): void {
+  if (check.inputs === undefined) {
+    const at = record.inputStart + check.matched;
+    if (at < record.inputEnd && read.inputNames[at] === name && read.inputValues[at] === value) {
+      check.matched++;
+      return;
+    }
+    check.inputs = writtenInputs(read, record, check.matched);
+  }
+  setOwn(check.inputs, name, value);
+}
+
+/** A copy of the node's first `count` written inputs (all of them by default). */
+export function writtenInputs(read: ReadWorkflow, record: NodeRecord, count = record.inputEnd - record.inputStart): Record<string, unknown> {
   const inputs: Record<string, unknown> = {};
-  for (let i = 0; i < record.inputNames.length; i++) setOwn(inputs, record.inputNames[i]!, record.inputValues[i]);
+  const end = record.inputStart + count;
+  for (let at = record.inputStart; at < end; at++) setOwn(inputs, read.inputNames[at]!, read.inputValues[at]);
   return inputs;
 }
 

@@ -35,7 +35,7 @@ const NUMERIC_TEXT = /^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?$/;
  * refused. Combo membership is checked against fixed options, or `options.comboOptions` for
  * computed ones; without them a computed combo only needs a string (use `checkLiteral`).
  */
-export function coerceLiteral(spec: InputSpec, value: unknown, options: CoerceOptions = {}): CoerceResult {
+export function coerceLiteral(spec: InputSpec, value: unknown, options?: CoerceOptions): CoerceResult {
   switch (spec.type) {
     case 'INT':
     case 'FLOAT':
@@ -45,7 +45,7 @@ export function coerceLiteral(spec: InputSpec, value: unknown, options: CoerceOp
     case 'STRING':
       return typeof value === 'string' ? { ok: true, value } : wrongKind('a string', 'STRING', value);
     case 'COMBO':
-      return coerceCombo(spec as ComboInputSpec, value, options.comboOptions);
+      return coerceCombo(spec as ComboInputSpec, value, options?.comboOptions);
     default:
       return refuseLiteralOnLink(spec.type, value);
   }
@@ -85,6 +85,29 @@ export function comboOptionsFailed(spec: InputSpec, value: unknown, reason: stri
     ok: false,
     issue: { code: 'value_not_in_list', message: `cannot check ${formatValue(value)} against the options: ${reason}`, details: { ...receivedDetails(value), reason } },
   };
+}
+
+/**
+ * True when `coerceLiteral(spec, value)` would accept `value` exactly as it is (no coercion, no
+ * problem): what most literals of a checked workflow are. Lets validation skip the result
+ * object for them; anything else goes through `coerceLiteral`.
+ */
+export function fitsAsIs(spec: InputSpec, value: unknown): boolean {
+  switch (spec.type) {
+    case 'INT':
+    case 'FLOAT': {
+      if (typeof value !== 'number' || Object.is(value, -0)) return false;
+      if (spec.type === 'INT' ? !Number.isSafeInteger(value) : !Number.isFinite(value)) return false;
+      const { min, max } = spec as { min?: number; max?: number };
+      return !(typeof min === 'number' && value < min) && !(typeof max === 'number' && value > max);
+    }
+    case 'BOOLEAN':
+      return typeof value === 'boolean';
+    case 'STRING':
+      return typeof value === 'string';
+    default:
+      return false;
+  }
 }
 
 function coerceNumber(spec: { type: 'INT' | 'FLOAT'; min?: number; max?: number }, value: unknown): CoerceResult {

@@ -22,15 +22,10 @@ export function dependencyGraph(read: ReadWorkflow): DependencyGraph {
   const count = nodes.length;
   const start = new Int32Array(count + 1);
   const sources: number[] = [];
-  const addSource = (value: unknown): void => {
-    if (!isLink(value)) return;
-    const source = indexById.get(value[0]);
-    if (source !== undefined) sources.push(source);
-  };
   for (let node = 0; node < count; node++) {
     start[node] = sources.length;
     try {
-      addSources(nodes[node]!, addSource);
+      addSources(read, nodes[node]!, indexById, sources);
     } catch {
       // Only a hostile value (a revoked proxy) throws here; checking the node reports it, and a
       // node that cannot be read depends on nothing.
@@ -41,13 +36,19 @@ export function dependencyGraph(read: ReadWorkflow): DependencyGraph {
   return { count, start, sources };
 }
 
-function addSources(record: NodeRecord, addSource: (value: unknown) => void): void {
+function addSource(value: unknown, indexById: ReadWorkflow['indexById'], sources: number[]): void {
+  if (!isLink(value)) return;
+  const source = indexById.get(value[0]);
+  if (source !== undefined) sources.push(source);
+}
+
+function addSources(read: ReadWorkflow, record: NodeRecord, indexById: ReadWorkflow['indexById'], sources: number[]): void {
   const nodeType = record.nodeType;
   if (nodeType === undefined) {
-    for (const value of record.inputValues) addSource(value);
+    for (let at = record.inputStart; at < record.inputEnd; at++) addSource(read.inputValues[at], indexById, sources);
     return;
   }
-  for (const name of nodeType.inputNames) addSource(inputValue(record, name));
+  for (const name of nodeType.inputNames) addSource(inputValue(read, record, name), indexById, sources);
 }
 
 /** True when node `from` links from node `to`. */

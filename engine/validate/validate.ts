@@ -14,7 +14,7 @@ import { setOwn } from '../graph/untrusted.js';
 import type { Folders } from '../nodes/context.js';
 import type { ComboInputSpec } from '../nodes/define.js';
 import type { NodeRegistry } from '../nodes/registry.js';
-import { checkNode, type CheckContext, type NodeCheck } from './check-node.js';
+import { checkNode, writtenInputs, type CheckContext, type NodeCheck } from './check-node.js';
 import { mapConcurrent } from './concurrent.js';
 import { findCycles } from './cycles.js';
 import { dependencyGraph } from './dependencies.js';
@@ -28,6 +28,13 @@ export interface ValidateOptions {
   folders: Folders;
   /** Run only these output nodes (default: every output node in the workflow). */
   outputs?: readonly string[];
+  /**
+   * The caller hands `workflow` over (a check that parsed it into objects of its own): nodes
+   * whose checked form is what they already are — the usual case — are then kept in the result
+   * as they are instead of copied (and the workflow itself when all are). The result is the same
+   * either way, object identity aside.
+   */
+  owned?: boolean;
 }
 
 export interface ValidationResult {
@@ -108,7 +115,7 @@ async function validate(workflow: unknown, registry: NodeRegistry, options: Vali
     valid: errors.length === 0 && !fatal && runnable.length === selected.length,
     errors,
     nodeErrors: Object.fromEntries(nodeErrors),
-    workflow: normalisedWorkflow(read, checks),
+    workflow: normalisedWorkflow(read, checks, options?.owned === true ? (workflow as ApiWorkflow) : undefined),
     runnableOutputs: runnable.map((output) => read.nodes[output].id),
   };
 }
@@ -168,16 +175,57 @@ function cycleIssue(nodes: readonly NodeRecord[], cycle: readonly number[], comp
   return issue('dependency_cycle', message + extra, { details: { nodes: ids, component: component.map((index) => nodes[index].id) } });
 }
 
-function normalisedWorkflow(read: ReadWorkflow, checks: readonly NodeCheck[]): ApiWorkflow {
-  const nodes: Record<string, ApiNode> = {};
-  for (const record of read.nodes) {
+/** `owned`: the workflow the caller handed over, whose nodes (and itself) may be kept as they are. */
+function normalisedWorkflow(read: ReadWorkflow, checks: readonly NodeCheck[], owned: ApiWorkflow | undefined): ApiWorkflow {
+  const schemaVersion = read.schemaVersion ?? CURRENT_SCHEMA_VERSION;
+  const written = owned?.nodes;
+  // With an owned workflow, the nodes object is only built from the first node that is not kept.
+  let nodes: Record<string, ApiNode> | undefined = written === undefined ? {} : undefined;
+  const records = read.nodes;
+  for (let index = 0; index < records.length; index++) {
+    const record = records[index]!;
+    const kept = written === undefined ? undefined : keptNode(record, checks[index]!, written[record.id]);
+    if (nodes === undefined) {
+      if (kept !== undefined) continue;
+      nodes = {};
+      for (let before = 0; before < index; before++) setOwn(nodes, records[before]!.id, written![records[before]!.id]!);
+    }
+    if (kept !== undefined) {
+      setOwn(nodes, record.id, kept);
+      continue;
+    }
     if (record.malformed !== undefined) continue;
-    const node: ApiNode = { type: record.typeName, inputs: checks[record.index].inputs };
+    const check = checks[index]!;
+    const node: ApiNode = { type: record.typeName, inputs: check.inputs ?? writtenInputs(read, record) };
     if (record.version !== undefined) node.version = record.version;
     if (record.title !== undefined) node.title = record.title;
     setOwn(nodes, record.id, node);
   }
-  return { schemaVersion: read.schemaVersion ?? CURRENT_SCHEMA_VERSION, nodes };
+  if (nodes === undefined && hasKeys(owned!, 'schemaVersion', 'nodes', undefined, undefined) && owned!.schemaVersion === schemaVersion) return owned!;
+  return { schemaVersion, nodes: nodes ?? written! };
+}
+
+/**
+ * `node` itself when it is exactly what validation would make of it: its written inputs are its
+ * checked inputs, and it has only `type`, `inputs` and a valid `version` and `title`, in the
+ * order validation writes them.
+ */
+function keptNode(record: NodeRecord, check: NodeCheck, node: ApiNode | undefined): ApiNode | undefined {
+  if (node === undefined || record.malformed !== undefined || check.inputs !== undefined) return undefined;
+  if (node.type !== record.typeName || node.version !== record.version || node.title !== record.title) return undefined;
+  return hasKeys(node, 'type', 'inputs', record.version === undefined ? undefined : 'version', record.title === undefined ? undefined : 'title') ? node : undefined;
+}
+
+/** True when `object`'s enumerable keys are exactly the given ones (undefined: left out), in that order. */
+function hasKeys(object: object, first: string, second: string, third: string | undefined, fourth: string | undefined): boolean {
+  let at = 0;
+  // for…in: the keys without an array of them (inherited enumerable keys count, and then refuse).
+  for (const key in object) {
+    const expected = at === 0 ? first : at === 1 ? second : at === 2 ? third ?? fourth : at === 3 && third !== undefined ? fourth : undefined;
+    if (key !== expected) return false;
+    at++;
+  }
+  return at === 2 + (third === undefined ? 0 : 1) + (fourth === undefined ? 0 : 1);
 }
 
 /** `checkNode`, with anything it throws or rejects with reported on the node: validation itself never fails. */
@@ -196,5 +244,5 @@ function reportRejection(pending: Promise<NodeCheck>, record: NodeRecord): Promi
 }
 
 function couldNotCheck(record: NodeRecord, error: unknown): NodeCheck {
-  return { issues: [issue('invalid_workflow', `${nodeLabel(record)} could not be validated: ${thrownMessage(error)}`, { nodeId: record.id })], inputs: {} };
+  return { issues: [issue('invalid_workflow', `${nodeLabel(record)} could not be validated: ${thrownMessage(error)}`, { nodeId: record.id })], inputs: {}, matched: 0 };
 }

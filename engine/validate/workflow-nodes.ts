@@ -20,12 +20,13 @@ export interface NodeRecord {
   title?: string;
   version?: number;
   /**
-   * The node's own enumerable inputs as written: `inputNames[i]` holds `inputValues[i]`. Two
-   * flat arrays rather than a Map per node: validation reads every node of every run, and a
-   * node has a handful of inputs, so a scan is as quick as a lookup and allocates far less.
+   * The node's own enumerable inputs as written, in order: positions `inputStart .. inputEnd)`
+   * of the workflow's `inputNames` and `inputValues`. Flat arrays for the whole workflow rather
+   * than a Map (or two arrays) per node: validation reads every node of every run, and a node
+   * has a handful of inputs, so a scan is as quick as a lookup and allocates far less.
    */
-  inputNames: readonly string[];
-  inputValues: readonly unknown[];
+  inputStart: number;
+  inputEnd: number;
   /** Why the node is not a node (missing type, inputs not an object, …); undefined when fine. */
   malformed?: string;
 }
@@ -33,6 +34,9 @@ export interface NodeRecord {
 export interface ReadWorkflow {
   nodes: NodeRecord[];
   indexById: NodePositions;
+  /** Every node's written input names and values, node after node (see NodeRecord.inputStart). */
+  inputNames: string[];
+  inputValues: unknown[];
   schemaVersion?: number;
   /** Set when the workflow itself is not an object with a `nodes` object. */
   problem?: string;
@@ -42,12 +46,10 @@ function isPlainRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value) && !ArrayBuffer.isView(value);
 }
 
-const NO_NAMES: readonly string[] = Object.freeze([]);
 const NO_POSITIONS: NodePositions = nodePositions([]);
-const NO_VALUES: readonly unknown[] = Object.freeze([]);
 
 export function readWorkflow(workflow: unknown, registry: NodeRegistry): ReadWorkflow {
-  const result: ReadWorkflow = { nodes: [], indexById: NO_POSITIONS };
+  const result: ReadWorkflow = { nodes: [], indexById: NO_POSITIONS, inputNames: [], inputValues: [] };
   let ids: string[];
   let values: unknown[];
   try {
@@ -64,7 +66,7 @@ export function readWorkflow(workflow: unknown, registry: NodeRegistry): ReadWor
   }
   result.indexById = nodePositions(ids);
   result.nodes = new Array<NodeRecord>(ids.length);
-  for (let index = 0; index < ids.length; index++) result.nodes[index] = readNode(ids[index]!, index, values[index], registry);
+  for (let index = 0; index < ids.length; index++) result.nodes[index] = readNode(ids[index]!, index, values[index], registry, result);
   return result;
 }
 
@@ -76,16 +78,19 @@ function ownValues(object: Record<string, unknown>, names: readonly string[]): u
 }
 
 /** The value of the input `name` as written, or undefined when the node does not give it. */
-export function inputValue(record: NodeRecord, name: string): unknown {
-  const index = record.inputNames.indexOf(name);
-  return index === -1 ? undefined : record.inputValues[index];
+export function inputValue(read: ReadWorkflow, record: NodeRecord, name: string): unknown {
+  const names = read.inputNames;
+  for (let at = record.inputStart; at < record.inputEnd; at++) if (names[at] === name) return read.inputValues[at];
+  return undefined;
 }
 
-function readNode(id: string, index: number, raw: unknown, registry: NodeRegistry): NodeRecord {
+function readNode(id: string, index: number, raw: unknown, registry: NodeRegistry, read: ReadWorkflow): NodeRecord {
+  const { inputNames, inputValues } = read;
+  const start = inputNames.length;
   // Every field set up front: one object shape for all records.
   const record: NodeRecord = {
     id, index, typeName: '', nodeType: undefined, title: undefined, version: undefined,
-    inputNames: NO_NAMES, inputValues: NO_VALUES, malformed: undefined,
+    inputStart: start, inputEnd: start, malformed: undefined,
   };
   try {
     if (!isPlainRecord(raw)) {
@@ -103,13 +108,21 @@ function readNode(id: string, index: number, raw: unknown, registry: NodeRegistr
     const inputs = raw.inputs;
     if (inputs !== undefined) {
       if (isPlainRecord(inputs)) {
-        const names = Object.keys(inputs);
-        record.inputValues = ownValues(inputs, names);
-        record.inputNames = names;
+        // for…in with an own-key check: Object.keys order, without a key array per node.
+        for (const name in inputs) {
+          if (!Object.hasOwn(inputs, name)) continue;
+          inputNames.push(name);
+          inputValues.push(inputs[name]);
+        }
+        record.inputEnd = inputNames.length;
       } else record.malformed ??= '"inputs" is not an object (input name → value or link)';
     }
   } catch (error) {
     record.malformed = `could not be read: ${thrownMessage(error)}`;
+    // A node whose inputs could not all be read has none.
+    inputNames.length = start;
+    inputValues.length = start;
+    record.inputEnd = start;
   }
   if (record.malformed !== undefined) record.nodeType = undefined;
   return record;

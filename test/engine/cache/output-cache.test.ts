@@ -1,6 +1,7 @@
 /** The output cache: LRU within a byte budget, stats, oversize entries, clear. */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import fc from 'fast-check';
 import { OutputCache } from '../../../engine/cache/output-cache.js';
 import { estimateEntryBytes } from '../../../engine/cache/entry-size.js';
 import { NodeRegistry } from '../../../engine/nodes/registry.js';
@@ -74,4 +75,77 @@ test('entry sizes come from the data type sizeOf, else from the generic estimate
   assert.ok(estimateEntryBytes([new Float32Array(100)], ['THROWS'], undefined, dataType) >= 400, 'a failing sizeOf falls back');
   const withUi = estimateEntryBytes([], [], { text: ['x'.repeat(1000)] }, dataType);
   assert.ok(withUi >= 2000, 'the ui counts too');
+});
+
+test('answers like a reference LRU under any mix of sets, gets, deletes and clears', () => {
+  // The reference: a Map in recency order (least recently used first), evicting from the front.
+  const keys = fc.constantFrom(...Array.from({ length: 40 }, (_, i) => `k${i}`));
+  const operation = fc.oneof(
+    { weight: 5, arbitrary: fc.record({ kind: fc.constant('set' as const), key: keys, bytes: fc.integer({ min: 0, max: 120 }) }) },
+    { weight: 4, arbitrary: fc.record({ kind: fc.constant('get' as const), key: keys }) },
+    { weight: 2, arbitrary: fc.record({ kind: fc.constant('delete' as const), key: keys }) },
+    { weight: 1, arbitrary: fc.constant({ kind: 'clear' as const }) },
+  );
+  fc.assert(fc.property(fc.integer({ min: 0, max: 1000 }), fc.array(operation, { maxLength: 400 }), (maxBytes, operations) => {
+    const cache = new OutputCache({ maxBytes });
+    const model = new Map<string, { value: number; bytes: number }>();
+    let total = 0;
+    let evictions = 0;
+    operations.forEach((op, step) => {
+      if (op.kind === 'set') {
+        const old = model.get(op.key);
+        if (old) {
+          total -= old.bytes;
+          model.delete(op.key);
+        }
+        const stored = op.bytes <= maxBytes;
+        assert.equal(cache.set(op.key, entry(step), op.bytes), stored);
+        if (stored) {
+          model.set(op.key, { value: step, bytes: op.bytes });
+          total += op.bytes;
+          for (const [key, held] of model) {
+            if (total <= maxBytes) break;
+            model.delete(key);
+            total -= held.bytes;
+            evictions++;
+          }
+        }
+      } else if (op.kind === 'get') {
+        const held = model.get(op.key);
+        assert.deepEqual(cache.get(op.key)?.outputs, held === undefined ? undefined : [held.value]);
+        if (held) {
+          model.delete(op.key);
+          model.set(op.key, held);
+        }
+      } else if (op.kind === 'delete') {
+        const held = model.get(op.key);
+        assert.equal(cache.delete(op.key), held !== undefined);
+        if (held) {
+          model.delete(op.key);
+          total -= held.bytes;
+        }
+      } else {
+        cache.clear();
+        model.clear();
+        total = 0;
+      }
+      const stats = cache.stats();
+      assert.equal(stats.entries, model.size);
+      assert.equal(stats.bytes, total);
+      assert.equal(stats.evictions, evictions);
+    });
+  }), { numRuns: 300 });
+});
+
+test('holds tens of thousands of entries, evicts the oldest and works again after a clear', () => {
+  const cache = new OutputCache({ maxBytes: 30_000 });
+  for (let i = 0; i < 40_000; i++) cache.set(`key ${i}`, entry(i), 1);
+  assert.equal(cache.stats().entries, 30_000);
+  assert.equal(cache.get('key 9999'), undefined, 'the oldest 10,000 are gone');
+  assert.deepEqual(cache.get('key 10000')?.outputs, [10_000]);
+  cache.clear();
+  assert.equal(cache.get('key 10000'), undefined);
+  cache.set('again', entry(1), 1);
+  assert.deepEqual(cache.get('again')?.outputs, [1]);
+  assert.equal(cache.stats().entries, 1);
 });

@@ -335,3 +335,36 @@ test('a cycle (which validation normally refuses) ends the run with errors inste
   assert.deepEqual(result.errors.map((e) => e.code), ['invalid_workflow', 'invalid_workflow', 'invalid_workflow']);
   assert.deepEqual(nodes.calls, []);
 });
+
+test('lists executed and cached nodes in the order they finished, and keys timings as if filled as they finished', async () => {
+  const nodes = arithmetic();
+  const { executor } = harness(nodes.types);
+  // Numeric ids that finish out of numeric order, and named ids mixed in.
+  const flow = workflow({
+    '30': ['t.const', { value: 1 }],
+    '4': ['t.add', { a: ['30', 0] }],
+    zeta: ['t.const', { value: 2 }],
+    '12': ['t.async_add', { a: ['zeta', 0], b: ['4', 0] }],
+    alpha: ['t.add', { a: ['12', 0] }],
+    '7': ['t.sink', { x: ['alpha', 0] }],
+  });
+  const { events, onEvent } = recordEvents();
+  const first = await executor.run(flow, { onEvent });
+  assert.equal(first.status, 'success');
+  assert.deepEqual(first.executed, nodes.calls, 'synchronous and asynchronous nodes, in the order they finished');
+  const filled: Record<string, number> = {};
+  for (const id of first.executed) filled[id] = 0;
+  assert.deepEqual(Object.keys(first.timings), Object.keys(filled));
+  for (const id of first.executed) assert.ok(typeof first.timings[id] === 'number' && first.timings[id]! >= 0);
+  const finished = events.find((event) => event.type === 'run_finished');
+  assert.ok(finished?.type === 'run_finished');
+  assert.deepEqual(finished.executed, first.executed);
+
+  const cachedEvents = recordEvents();
+  const second = await executor.run(flow, { onEvent: cachedEvents.onEvent });
+  assert.deepEqual(second.executed, []);
+  assert.deepEqual(second.timings, {});
+  const reported = cachedEvents.events.flatMap((event) => (event.type === 'node_cached' ? event.nodeIds : []));
+  assert.deepEqual(second.cached, reported, 'cached nodes in the order they were taken from the cache');
+  assert.deepEqual([...second.cached].sort(), [...first.executed].sort());
+});

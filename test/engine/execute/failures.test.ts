@@ -156,6 +156,41 @@ test('interrupting a run: running nodes see the signal, nothing new starts, the 
   assert.ok(!events.some((e) => e.type === 'node_error'));
 });
 
+test('a node that first looks at ctx.signal after the interruption finds it aborted with the run\'s reason', async () => {
+  const entered = gate();
+  const release = gate();
+  let seen: { aborted: boolean; reason: unknown; threw: unknown } | undefined;
+  const late = defineNode({
+    type: 't.late', title: 'Late', category: 'test', output: true,
+    inputs: {},
+    outputs: {},
+    async run(_inputs, ctx) {
+      entered.open();
+      await release.promise;
+      let threw: unknown;
+      try {
+        ctx.throwIfAborted();
+      } catch (error) {
+        threw = error;
+      }
+      seen = { aborted: ctx.signal.aborted, reason: ctx.signal.reason, threw };
+      return undefined;
+    },
+  });
+  const { executor } = harness([late]);
+  const controller = new AbortController();
+  const running = executor.run(workflow({ l: ['t.late', {}] }), { signal: controller.signal });
+  await entered.promise;
+  controller.abort();
+  const result = await running;
+  release.open();
+  await settle();
+  assert.equal(result.status, 'interrupted');
+  assert.equal(seen?.aborted, true);
+  assert.ok(seen?.reason instanceof SwitchyardError && seen.reason.code === 'interrupted');
+  assert.ok(seen?.threw instanceof SwitchyardError && seen.threw.code === 'interrupted');
+});
+
 test('a run whose signal is already aborted runs nothing', async () => {
   const nodes = arithmetic();
   const { executor } = harness(nodes.types);

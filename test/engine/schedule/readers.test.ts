@@ -24,7 +24,7 @@ function flow(nodes: Record<string, [string, Record<string, unknown>]>): ApiWork
 function readersById(workflow: ApiWorkflow, targets: string[]): Record<string, number> {
   const graph = compileGraph(workflow, registry);
   const readers = countReaders(graph, targets.map((id) => graph.indexOf.get(id)!));
-  return Object.fromEntries(graph.nodes.map((node, i) => [node.id, readers[i]!]));
+  return Object.fromEntries(graph.ids.map((id, i) => [id, readers[i]!]));
 }
 
 test('counts every link from the targets\' eager and lazy upstream, once per link', () => {

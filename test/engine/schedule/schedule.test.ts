@@ -5,7 +5,7 @@ import { defineNode } from '../../../engine/nodes/define.js';
 import { NodeRegistry } from '../../../engine/nodes/registry.js';
 import { SwitchyardError } from '../../../engine/errors.js';
 import type { ApiWorkflow } from '../../../engine/graph/api-format.js';
-import { compileGraph } from '../../../engine/schedule/graph.js';
+import { compileGraph, compiledNode } from '../../../engine/schedule/graph.js';
 import { NodeState, Schedule } from '../../../engine/schedule/schedule.js';
 
 const pass = defineNode({
@@ -38,11 +38,11 @@ test('compiles inputs in declaration order with defaults, links and lazy links; 
     y: ['s.pass', { b: ['x', 0], a: ['x', 0], late: ['x', 0], n: { __value__: 7 } }],
     o: ['s.sink', { x: ['y', 0] }],
   }), registry);
-  const y = graph.nodes[graph.indexOf.get('y')!]!;
+  const y = compiledNode(graph, graph.indexOf.get('y')!);
   assert.deepEqual(y.inputs.map((i) => [i.name, i.source, i.lazy]), [['a', 0, false], ['b', 0, false], ['late', 0, true], ['n', -1, false]]);
   assert.equal(y.inputs[3]!.value, 7, 'ComfyUI-wrapped literals are unwrapped');
   assert.equal(y.hasLazyLinks, true);
-  const x = graph.nodes[0]!;
+  const x = compiledNode(graph, 0);
   assert.deepEqual(x.inputs.map((i) => [i.name, i.value]), [['late', undefined], ['n', 0]], 'defaults filled; an empty lazy input is still delivered');
   assert.deepEqual([...graph.dependents.subarray(graph.dependentStart[0]!, graph.dependentStart[1]!)], [1, 1], 'one consumer entry per eager link; lazy links are not eager');
   assert.deepEqual(graph.outputNodes, [2]);
@@ -73,7 +73,7 @@ test('activation plans only the targets and their eager ancestors; nodes become 
   }), registry);
   const schedule = new Schedule(graph);
   schedule.activate(graph.outputNodes);
-  const id = (i: number) => graph.nodes[i]!.id;
+  const id = (i: number) => graph.ids[i]!;
   assert.deepEqual(drain(schedule).map(id), ['a', 'b', 'c', 'd', 'o']);
   assert.equal(schedule.state[graph.indexOf.get('lazySource')!], NodeState.inactive, 'a lazy input is not planned eagerly');
   assert.equal(schedule.state[graph.indexOf.get('unused')!], NodeState.inactive);
@@ -95,16 +95,16 @@ test('a failure skips the waiting downstream; later activations behind it are sk
   const index = (id: string) => graph.indexOf.get(id)!;
   const schedule = new Schedule(graph);
   schedule.activate(graph.outputNodes);
-  const initial = [schedule.takeReady(), schedule.takeReady()].map((i) => graph.nodes[i]!.id).sort();
+  const initial = [schedule.takeReady(), schedule.takeReady()].map((i) => graph.ids[i]!).sort();
   assert.deepEqual(initial, ['a', 'side']);
   assert.equal(schedule.takeReady(), -1);
   schedule.complete(index('a'));
-  assert.equal(graph.nodes[schedule.takeReady()]!.id, 'b');
-  const skipped = schedule.fail(index('b')).map((i) => graph.nodes[i]!.id).sort();
+  assert.equal(graph.ids[schedule.takeReady()]!, 'b');
+  const skipped = schedule.fail(index('b')).map((i) => graph.ids[i]!).sort();
   assert.deepEqual(skipped, ['c', 'o']);
   schedule.complete(index('side'));
-  assert.equal(graph.nodes[schedule.takeReady()]!.id, 'o2');
-  assert.deepEqual(schedule.activate([index('late')]).map((i) => graph.nodes[i]!.id), ['late']);
+  assert.equal(graph.ids[schedule.takeReady()]!, 'o2');
+  assert.deepEqual(schedule.activate([index('late')]).map((i) => graph.ids[i]!), ['late']);
   assert.equal(schedule.state[index('late')], NodeState.skipped);
 });
 

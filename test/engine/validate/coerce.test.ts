@@ -1,7 +1,9 @@
 /** Literal coercion as the CLI's `--set` and the server's overrides use it. */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import fc from 'fast-check';
 import { checkLiteral, coerceLiteral } from '../../../engine/validate/index.js';
+import { fitsAsIs } from '../../../engine/validate/coerce.js';
 import type { InputSpec } from '../../../engine/nodes/index.js';
 import { tempFolders } from './fixtures.js';
 
@@ -75,4 +77,15 @@ test('checkLiteral lists computed options from the folders, and reports a failin
   } finally {
     dispose();
   }
+});
+
+test('a literal validation takes as it is (fitsAsIs) is exactly one coerceLiteral accepts unchanged', () => {
+  const specs: InputSpec[] = [int, float, { type: 'INT' }, { type: 'FLOAT' }, { type: 'BOOLEAN' }, { type: 'STRING' }, { type: 'COMBO', options: ['a', 'b'] }, { type: 'IMAGE' }];
+  const values = fc.oneof(fc.anything(), fc.integer(), fc.double(), fc.constantFrom(-0, 0, 1, 100, 101, 0.5, 1.5, NaN, Infinity, 'a', '3', true, 'true'));
+  fc.assert(fc.property(fc.constantFrom(...specs), values, (spec, value) => {
+    const result = coerceLiteral(spec, value);
+    const unchanged = result.ok && Object.is(result.value, value);
+    if (fitsAsIs(spec, value)) assert.ok(unchanged, `fitsAsIs took ${String(value)} for ${spec.type}, coerceLiteral gave ${JSON.stringify(result)}`);
+    else if (spec.type !== 'COMBO') assert.ok(!unchanged, `${String(value)} for ${spec.type} fits as it is but fitsAsIs refused it`);
+  }), { numRuns: 2000 });
 });

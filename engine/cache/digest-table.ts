@@ -1,6 +1,6 @@
 /**
  * The output cache's index: string keys (content keys, Digest128) → slot numbers, as an
- * open-addressing hash table with linear probing over two typed arrays. The keys themselves live
+ * open-addressing hash table with linear probing over one typed array. The keys themselves live
  * in the caller's array of slots (`keys[slot]`), which every call passes in, so the index holds
  * no JavaScript value at all.
  *

@@ -11,18 +11,27 @@ import type { CacheEntry } from '../cache/output-cache.js';
 
 const NO_OUTPUTS: unknown[] = [];
 
+/** The problem the data type `name`'s check finds with `value`; undefined when it passes or the type has no check. */
+function checkOne(value: unknown, name: string, dataType: (name: string) => DataTypeInfo | undefined): string | undefined {
+  const check = dataType(name)?.check;
+  if (!check) return undefined;
+  try {
+    return check(value);
+  } catch (error) {
+    return `its ${name} check failed (${error instanceof Error ? error.message : String(error)})`;
+  }
+}
+
+/**
+ * The problem with `value` as `typeName` (a data type, or alternatives separated by commas:
+ * passing any one is enough). Runs for every output of every node, so the common single-type
+ * case allocates nothing.
+ */
 function typeProblem(value: unknown, typeName: string, dataType: (name: string) => DataTypeInfo | undefined): string | undefined {
-  const alternatives = typeName.includes(',') ? typeName.split(',').map((t) => t.trim()) : [typeName];
+  if (!typeName.includes(',')) return checkOne(value, typeName, dataType);
   const problems: string[] = [];
-  for (const alternative of alternatives) {
-    const check = dataType(alternative)?.check;
-    if (!check) return undefined;
-    let problem: string | undefined;
-    try {
-      problem = check(value);
-    } catch (error) {
-      problem = `its ${alternative} check failed (${error instanceof Error ? error.message : String(error)})`;
-    }
+  for (const alternative of typeName.split(',')) {
+    const problem = checkOne(value, alternative.trim(), dataType);
     if (problem === undefined) return undefined;
     problems.push(problem);
   }

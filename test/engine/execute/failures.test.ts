@@ -110,6 +110,22 @@ test('a returned value that does not match the declared outputs fails with node_
   assert.match(run.errors[0]!.message, /returned ui as the string "done"/);
 });
 
+test('an output declared as alternatives (IMAGE,MASK) passes with either and names both checks when neither fits', async () => {
+  const show = defineNode({ type: 't.show', title: 'Show', category: 'test', output: true, inputs: { value: { type: '*' } }, outputs: {}, run: () => ({}) });
+  const image = { kind: 'image', width: 1, height: 1, count: 1, data: new Float32Array(3) };
+  for (const [result, ok] of [[image, true], ['text', false]] as const) {
+    const either = defineNode({ type: 't.either', title: 'Either', category: 'test', inputs: {}, outputs: { out: { type: 'IMAGE,MASK' } }, run: () => ({ out: result as never }) });
+    const { executor } = harness([either, show]);
+    const run = await executor.run(workflow({ e: ['t.either', {}], s: ['t.show', { value: ['e', 0] }] }));
+    if (ok) {
+      assert.equal(run.status, 'success', JSON.stringify(run.errors));
+      continue;
+    }
+    assert.equal(run.errors[0]?.code, 'node_output_invalid');
+    assert.match(run.errors[0]!.message, /expected an IMAGE.*; or .*MASK/);
+  }
+});
+
 test('interrupting a run: running nodes see the signal, nothing new starts, the run resolves promptly', async () => {
   const nodes = arithmetic();
   const entered = gate();

@@ -1,10 +1,12 @@
 # syntax=docker/dockerfile:1
 # Switchyard container image. Both stages run the same set-up script as `npm start`
-# (scripts/setup.mjs): the build stage installs and compiles, the runtime stage's entry point
-# re-checks (a no-op when nothing is missing) and generates demo models into /data.
+# (scripts/setup.mjs): the build stage installs, compiles and builds the browser editor (its
+# dev dependencies, esbuild and litegraph, are there), the runtime stage gets only the built
+# editor/dist and its entry point re-checks (a no-op when nothing is missing: without the
+# editor's sources it has no editor to rebuild) and generates demo models into /data.
 # test/dockerfile.test.ts replays this file and runs the app from the resulting tree.
 
-# ---- build: install all dependencies and compile --------------------------------------------
+# ---- build: install all dependencies, compile, build the editor -------------------------------
 FROM node:20-bookworm-slim AS build
 WORKDIR /app
 # System packages are the runtime stage's job; onnxruntime-node's CUDA download is skipped.
@@ -13,6 +15,7 @@ COPY package.json package-lock.json tsconfig.json tsconfig.build.json ./
 COPY scripts ./scripts
 COPY engine ./engine
 COPY nodes ./nodes
+COPY editor ./editor
 RUN node scripts/setup.mjs && npm prune --omit=dev --no-audit --no-fund
 
 # ---- runtime: only what the app needs, as a non-root user ------------------------------------
@@ -27,11 +30,11 @@ ENV NODE_ENV=production \
     SWITCHYARD_PORT=8188
 COPY --from=build /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
+COPY --from=build /app/editor/dist ./editor/dist
 COPY package.json package-lock.json tsconfig.build.json LICENSE README.md ./
 COPY bin ./bin
 COPY scripts ./scripts
 COPY workflows ./workflows
-COPY editor ./editor
 RUN mkdir -p /data && chown node:node /data
 USER node
 VOLUME ["/data"]

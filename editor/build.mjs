@@ -1,9 +1,10 @@
 #!/usr/bin/env node
 // Builds the browser editor into editor/dist/: type-checks editor/src with its own tsconfig
 // (DOM lib, bundler resolution), bundles editor/src/main.ts (litegraph, socket.io client and
-// the CSS included; nothing from a CDN) with esbuild into content-hashed files under assets/,
-// writes index.html pointing at them, and stores gzip and brotli copies next to each text file
-// so the server can send them without compressing per request. `node editor/build.mjs`.
+// the CSS included; nothing from a CDN) and the dashboard, editor/src/dashboard/main.ts, with
+// esbuild into content-hashed files under assets/, writes index.html and dashboard.html
+// pointing at them, and stores gzip and brotli copies next to each text file so the server
+// can send them without compressing per request. `node editor/build.mjs`.
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, readdirSync, rmSync, renameSync, writeFileSync } from 'node:fs';
@@ -23,8 +24,9 @@ export function typecheckEditor() {
   if (result.status !== 0) throw new Error(`editor type-check failed:\n${result.stdout}${result.stderr}`);
 }
 
-function indexHtml(script, style, icon) {
-  const template = readFileSync(join(editorDir, 'src', 'index.html'), 'utf8');
+/** A page from its template (`src/index.html`, `src/dashboard/dashboard.html`) with the hashed names filled in. */
+function pageHtml(templatePath, script, style, icon) {
+  const template = readFileSync(templatePath, 'utf8');
   return template
     .replace('%SCRIPT%', `/assets/${script}`)
     .replace('%STYLE%', `/assets/${style}`)
@@ -60,7 +62,7 @@ export async function buildEditor({ typecheck = true, minify = true } = {}) {
   mkdirSync(assetsDir, { recursive: true });
   const result = await esbuild.build({
     absWorkingDir: root,
-    entryPoints: { editor: join(editorDir, 'src', 'main.ts') },
+    entryPoints: { editor: join(editorDir, 'src', 'main.ts'), dashboard: join(editorDir, 'src', 'dashboard', 'main.ts') },
     bundle: true,
     format: 'esm',
     platform: 'browser',
@@ -75,11 +77,17 @@ export async function buildEditor({ typecheck = true, minify = true } = {}) {
     logLevel: 'silent',
   });
   const outputs = Object.keys(result.metafile.outputs).map((path) => basename(path));
-  const script = outputs.find((name) => /^editor-.*\.js$/.test(name));
-  const style = outputs.find((name) => /^editor-.*\.css$/.test(name));
-  if (!script || !style) throw new Error(`esbuild wrote no editor script or stylesheet (${outputs.join(', ')})`);
+  const entryFiles = (entry) => {
+    const script = outputs.find((name) => new RegExp(`^${entry}-.*\\.js$`).test(name));
+    const style = outputs.find((name) => new RegExp(`^${entry}-.*\\.css$`).test(name));
+    if (!script || !style) throw new Error(`esbuild wrote no ${entry} script or stylesheet (${outputs.join(', ')})`);
+    return { script, style };
+  };
+  const editor = entryFiles('editor');
+  const dashboard = entryFiles('dashboard');
   const icon = hashedCopy(join(editorDir, 'src', 'favicon.svg'), assetsDir);
-  writeFileSync(join(staging, 'index.html'), indexHtml(script, style, icon));
+  writeFileSync(join(staging, 'index.html'), pageHtml(join(editorDir, 'src', 'index.html'), editor.script, editor.style, icon));
+  writeFileSync(join(staging, 'dashboard.html'), pageHtml(join(editorDir, 'src', 'dashboard', 'dashboard.html'), dashboard.script, dashboard.style, icon));
   compressAll(assetsDir);
   writeFileSync(join(staging, '.build-stamp'), new Date().toISOString());
   rmSync(outDir, { recursive: true, force: true });

@@ -2,7 +2,8 @@
  * The container image must hold every file the app loads at run time (the older API once
  * shipped an image without a module it imported). No Docker engine runs here, so this test
  * replays the Dockerfile's COPY steps into temp folders — the build stage's sources, a real
- * `tsc` over them, then the runtime stage's copies — and runs the app from that image tree.
+ * `tsc` over them and the editor's build, then the runtime stage's copies — and runs the app
+ * from that image tree, editor page included (built in the build stage, never in the image).
  */
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -78,6 +79,11 @@ test('the Dockerfile is multi-stage, installs ffmpeg and runs as a non-root user
   assert.ok(build.runs.some((r) => r.includes('node scripts/setup.mjs')), 'the build stage runs the same set-up script as npm start');
   assert.match(dockerfile, /ENTRYPOINT \[[^\]]*node scripts\/setup\.mjs/, 'the entry point runs the set-up script before the app');
   assert.match(dockerfile, /ONNXRUNTIME_NODE_INSTALL=skip/, "onnxruntime-node's CUDA download is skipped");
+  // The editor is built where its dev dependencies are (esbuild, litegraph); the image gets the build only.
+  const buildText = dockerfile.slice(dockerfile.indexOf(' AS build'), dockerfile.lastIndexOf('\nFROM '));
+  assert.match(buildText, /COPY editor \.\/editor[\s\S]*RUN node scripts\/setup\.mjs/, 'the build stage copies the editor before its set-up runs');
+  assert.ok(runtime.copies.some((c) => c.from === 'build' && c.sources.includes('/app/editor/dist')), 'the runtime stage copies editor/dist from the build stage');
+  assert.ok(!runtime.copies.some((c) => c.from === undefined && c.sources.some((s) => s === 'editor' || s.startsWith('editor/src'))), "the runtime stage does not copy the editor's sources");
 });
 
 test('the image tree built from the Dockerfile runs the app: every file it loads was copied', async () => {
@@ -139,11 +145,15 @@ test('the image tree built from the Dockerfile runs the app: every file it loads
   const cmdArgs = JSON.parse(/CMD\s+(\[.*\])/.exec(dockerfile)![1]!) as string[];
   assert.ok(cmdArgs.length > 0, 'the image has a default command');
   const stamp = readFileSync(join(imageRoot, 'dist', '.build-stamp'), 'utf8');
+  assert.ok(existsSync(join(imageRoot, 'editor', 'dist', 'index.html')), 'the image holds the built editor');
+  assert.ok(!existsSync(join(imageRoot, 'editor', 'src')), "the image holds no editor sources");
+  const editorStamp = readFileSync(join(imageRoot, 'editor', 'dist', '.build-stamp'), 'utf8');
   const launch = (args: string[]) => spawnSync(entrypoint[0]!, [...entrypoint.slice(1), ...args], { cwd: imageRoot, encoding: 'utf8', env });
 
   const nodes = launch(['nodes', '--json']);
   assert.equal(nodes.status, 0, nodes.stderr);
   assert.equal(readFileSync(join(imageRoot, 'dist', '.build-stamp'), 'utf8'), stamp, 'the entry point did not rebuild inside the image');
+  assert.equal(readFileSync(join(imageRoot, 'editor', 'dist', '.build-stamp'), 'utf8'), editorStamp, 'the entry point did not rebuild the editor inside the image');
   const types = (JSON.parse(nodes.stdout) as { type: string }[]).map((d) => d.type);
   assert.ok(types.includes('image.save') && types.includes('core.int'), 'built-in packs load in the image');
   const run = launch(['run', 'workflows/basics/image-chain.json', '--json']);
@@ -173,6 +183,16 @@ test('the image tree built from the Dockerfile runs the app: every file it loads
     });
     assert.equal((await fetch(`${url}/api/packs`)).status, 401);
     assert.equal((await fetch(`${url}/api/packs`, { headers: { authorization: `Bearer ${token}` } })).status, 200);
+    // The editor page is served from the image (public: it asks for the token itself), with its bundled assets.
+    const page = await fetch(`${url}/`);
+    assert.equal(page.status, 200);
+    const html = await page.text();
+    assert.match(html, /id="switchyard-data-types"/, 'GET / is the editor page');
+    const script = /src="(\/assets\/editor-[^"]+\.js)"/.exec(html)?.[1];
+    assert.ok(script, 'the page loads its bundled script');
+    const asset = await fetch(`${url}${script}`, { headers: { 'accept-encoding': 'br' } });
+    assert.equal(asset.status, 200);
+    assert.equal(asset.headers.get('content-encoding'), 'br', 'the pre-compressed copy is sent');
   } finally {
     const exited = new Promise((resolve) => child.once('exit', resolve));
     child.kill('SIGTERM');

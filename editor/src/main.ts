@@ -9,14 +9,17 @@ import type { LGraphNode } from '@comfyorg/litegraph';
 import { ApiError, captureTokenFromAddress, getJson, setToken } from './api.js';
 import { addNode, createCanvas, fitView as fitCanvasView, wireCanvasInteractions } from './app/canvas.js';
 import { markModified, type EditorContext, type StatusKind } from './app/context.js';
-import { clearRunStates, connectLive } from './app/live.js';
+import { connectLive } from './app/live.js';
 import { runGraph } from './app/run.js';
 import { exportJson, importFile, openFromServer, pickAndImport, saveWorkflow } from './app/workflows.js';
+import { createWorkspace } from './app/workspace.js';
 import { onWidgetChange } from './graph/editor-node.js';
 import { registerNodeTypes } from './graph/node-types.js';
 import { askText } from './ui/dialog.js';
 import { mountPalette } from './ui/palette.js';
 import { mountStatus, mountToolbar } from './ui/toolbar.js';
+import { mountRunPanels } from './panels/index.js';
+import { openData } from './app/workflows.js';
 import type { DataTypeView, NodeDescription } from './wire.js';
 
 function byId<T extends HTMLElement>(id: string): T {
@@ -79,14 +82,12 @@ async function start(): Promise<void> {
     });
   };
   const fitView = () => fitCanvasView(setup);
+  // Tabs, undo/redo, minimap, mute/bypass, groups and their shortcuts (app/workspace.ts).
+  const workspace = createWorkspace(ctx, { tabsHost: byId('workflow-tabs'), fitView });
   toolbar = mountToolbar(toolbarHost, {
     run,
     newWorkflow: () => {
-      clearRunStates(ctx);
-      setup.graph.clear();
-      ctx.workflowName = undefined;
-      ctx.modified = false;
-      ctx.onWorkflowChange();
+      workspace.tabs.newTab();
       status('New workflow', 'info');
     },
     open: () => void openFromServer(ctx).then(fitView),
@@ -95,8 +96,20 @@ async function start(): Promise<void> {
     exportJson: () => exportJson(ctx),
     importJson: () => pickAndImport(ctx),
     fitView,
+    ...workspace.commands,
+    minimapVisible: () => workspace.minimap.isVisible(),
   });
+  workspace.onHistoryChange((canUndo, canRedo) => toolbar?.setHistory(canUndo, canRedo));
   ctx.onWorkflowChange();
+  const runPanels = mountRunPanels(byId('run-dock'), {
+    ctx,
+    live,
+    openWorkflow: (data, source) => {
+      const opened = openData(ctx, data, source);
+      if (opened) fitView();
+      return opened;
+    },
+  });
   const added = (node: LGraphNode) => {
     markModified(ctx);
     status(`Added ${node.title}`, 'info');
@@ -124,7 +137,7 @@ async function start(): Promise<void> {
     if (ctx.modified) event.preventDefault();
   });
   // For tests and the browser console: the live objects, read-only by convention.
-  Object.assign(window, { switchyardEditor: { graph: setup.graph, canvas: setup.canvas, ctx, live } });
+  Object.assign(window, { switchyardEditor: { graph: setup.graph, canvas: setup.canvas, ctx, live, runPanels, workspace } });
   status(`Ready: ${descriptions.length} node types. Double-click the canvas or use the palette to add nodes.`, 'ok');
   document.body.dataset.ready = 'true';
 }

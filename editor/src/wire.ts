@@ -30,6 +30,21 @@ export interface NodeOutputDescription {
   tooltip?: string;
 }
 
+/** One position of an alias's positional `widgets_values` (engine/nodes/alias-layout.ts). */
+export type AliasWidgetValue =
+  | { kind: 'input'; name: string; input: string }
+  | { kind: 'control'; input: string }
+  | { kind: 'ignored' };
+
+/** A node type under another name (a ComfyUI class name), as its saved files lay it out. */
+export interface NodeAliasDescription {
+  type: string;
+  native_type: string;
+  /** Alias input name → our input name, where they differ. */
+  input_renames: Record<string, string>;
+  widgets_values: AliasWidgetValue[];
+}
+
 export interface NodeDescription {
   type: string;
   version: number;
@@ -38,6 +53,7 @@ export interface NodeDescription {
   description: string;
   pack: string;
   aliases: string[];
+  alias_details: NodeAliasDescription[];
   output_node: boolean;
   never_cache: boolean;
   inputs: NodeInputDescription[];

@@ -7,6 +7,7 @@
  * kept with their raw values so validation can name them. Never throws: problems are issues.
  */
 import { typesCompatible } from '../nodes/data-types.js';
+import { aliasWidgetOrder, hasControlValue } from '../nodes/alias-layout.js';
 import type { AnyNodeType, InputSpec, NodeAlias } from '../nodes/define.js';
 import type { NodeRegistry } from '../nodes/registry.js';
 import { issue, type ValidationIssue } from '../validate/issues.js';
@@ -30,8 +31,6 @@ const NOTE_TYPES = new Set(['Note', 'MarkdownNote']);
 
 /** ComfyUI's hidden companion value of seed-like INT widgets. */
 export const CONTROL_VALUES: ReadonlySet<unknown> = new Set(['fixed', 'randomize', 'increment', 'decrement']);
-/** INT widgets ComfyUI gives a control value by name, whatever their declaration says. */
-const COMFY_CONTROL_NAMES = new Set(['seed', 'noise_seed']);
 
 /**
  * The value after a seed is its control mode: one of the mode strings, or — in files from
@@ -213,22 +212,16 @@ class Converter {
     const values = node.widgets_values;
     if (!Array.isArray(values)) return;
     const specs = type.inputs as Record<string, InputSpec>;
-    // ComfyUI creates no widget (and so no value) for a socket-only input.
-    const order = alias?.widgets ?? type.widgetNames.filter((name) => !specs[name]?.forceInput);
+    const order = aliasWidgetOrder(type, alias);
     let position = 0;
     for (const [index, name] of order.entries()) {
       if (position >= values.length) break;
       const value = values[position++];
       if (name === null) continue;
       setOwn(inputs, name, literalValue(value));
-      if (this.hasControlValue(name, specs[name], alias) && isControlValue(values[position], specs[order[index + 1] ?? ''])) position++;
+      // A node written under an alias's name is laid out as the alias's saved files are.
+      if (hasControlValue(type, name, alias, this.comfyFile || alias !== undefined) && isControlValue(values[position], specs[order[index + 1] ?? ''])) position++;
     }
-  }
-
-  private hasControlValue(name: string, spec: InputSpec | undefined, alias: NodeAlias | undefined): boolean {
-    if (!spec || spec.type !== 'INT') return false;
-    if ((spec as { control?: boolean }).control) return true;
-    return this.comfyFile && (COMFY_CONTROL_NAMES.has(name) || COMFY_CONTROL_NAMES.has(aliasNameOf(alias, name)));
   }
 
   /** Unknown type: keep what the file holds, positional values under their index. */
@@ -310,12 +303,4 @@ export function renameInput(alias: NodeAlias | undefined, name: string): string 
   const renames = alias?.inputs;
   if (!renames || !Object.hasOwn(renames, name)) return name;
   return renames[name] ?? name;
-}
-
-/** Our input name → the alias's name for it (for name-based ComfyUI conventions). */
-function aliasNameOf(alias: NodeAlias | undefined, name: string): string {
-  const renames = alias?.inputs;
-  if (!renames) return name;
-  for (const key of Object.keys(renames)) if (renames[key] === name) return key;
-  return name;
 }

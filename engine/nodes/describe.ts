@@ -1,15 +1,17 @@
 /**
  * Serialisable node descriptions: `describeNodes` turns the registry's node types into the
- * stable JSON shape of description-schema.ts (computed combo options resolved), and
+ * stable JSON shape of description-schema.ts (computed combo options resolved; each alias with
+ * its input renames and positional widget layout, alias-layout.ts), and
  * `toComfyObjectInfo` maps a description to ComfyUI's `/object_info` entry — under our type id
  * and under each alias, with the alias's own input names — so ComfyUI clients see `LoadImage`.
  */
+import { describeAlias } from './alias-layout.js';
 import { isWidgetType, type AnyNodeType, type ComboInputSpec, type InputSpec, type NodeAlias } from './define.js';
 import type { Logger, OptionsContext } from './context.js';
 import type { NodeRegistry } from './registry.js';
 import type { NodeDescription, NodeInputDescription, NodeOutputDescription } from './description-schema.js';
 
-export type { NodeDescription, NodeInputDescription, NodeOutputDescription } from './description-schema.js';
+export type { NodeDescription, NodeInputDescription, NodeOutputDescription, NodeAliasDescription, AliasWidgetValue } from './description-schema.js';
 
 const finite = (value: unknown): value is number => typeof value === 'number' && Number.isFinite(value);
 
@@ -79,6 +81,7 @@ export async function describeNode(node: AnyNodeType, registry: NodeRegistry, ct
     description: node.description ?? '',
     pack: registry.packOf(node.type) ?? '',
     aliases: node.aliasList.map((alias) => alias.type),
+    alias_details: node.aliasList.map((alias) => describeAlias(node, alias)),
     output_node: node.output,
     never_cache: !node.cache,
     inputs,

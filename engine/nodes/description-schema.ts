@@ -30,6 +30,26 @@ export const NodeOutputDescriptionSchema = z.strictObject({
   tooltip: z.string().optional(),
 });
 
+export const AliasWidgetValueSchema = z.discriminatedUnion('kind', [
+  z.strictObject({
+    kind: z.literal('input'),
+    name: z.string().min(1).describe("The alias's name for the input (its widget's name)"),
+    input: z.string().min(1).describe('Our input name'),
+  }),
+  z.strictObject({
+    kind: z.literal('control'),
+    input: z.string().min(1).describe('Our name of the seed-like input whose "control after generate" mode (fixed, increment, decrement, randomize) sits here'),
+  }),
+  z.strictObject({ kind: z.literal('ignored') }).describe('A value the alias writes that the node type does not use (kept as it is)'),
+]);
+
+export const NodeAliasDescriptionSchema = z.strictObject({
+  type: z.string().min(1).describe('The other name, e.g. a ComfyUI class name'),
+  native_type: z.string().min(1).describe('The node type it runs as'),
+  input_renames: z.record(z.string(), z.string()).describe("Alias input name → our input name, where they differ"),
+  widgets_values: z.array(AliasWidgetValueSchema).describe("What each position of the alias's positional widgets_values holds, in order (ComfyUI's hidden control value after a seed included)"),
+});
+
 export const NodeDescriptionSchema = z.strictObject({
   type: z.string().min(1),
   version: z.number().int().min(1),
@@ -38,6 +58,7 @@ export const NodeDescriptionSchema = z.strictObject({
   description: z.string(),
   pack: z.string().describe('The pack that defines the node type'),
   aliases: z.array(z.string()).describe('Other names (e.g. ComfyUI class names) the node type answers to'),
+  alias_details: z.array(NodeAliasDescriptionSchema).describe('Each alias with its input renames and widget order, in the order of `aliases`'),
   output_node: z.boolean(),
   never_cache: z.boolean(),
   inputs: z.array(NodeInputDescriptionSchema).describe('In declaration order (the order of widgets_values for widget inputs)'),
@@ -48,6 +69,8 @@ export const NodeDescriptionSchema = z.strictObject({
 export type NodeInputDescription = z.infer<typeof NodeInputDescriptionSchema>;
 export type NodeOutputDescription = z.infer<typeof NodeOutputDescriptionSchema>;
 export type NodeDescription = z.infer<typeof NodeDescriptionSchema>;
+export type NodeAliasDescription = z.infer<typeof NodeAliasDescriptionSchema>;
+export type AliasWidgetValue = z.infer<typeof AliasWidgetValueSchema>;
 
 /** JSON Schema (draft 2020-12) of one node description, for HTTP clients and docs. */
 export function nodeDescriptionJsonSchema(): Record<string, unknown> {

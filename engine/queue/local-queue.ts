@@ -246,6 +246,7 @@ export function createLocalQueue(options: LocalQueueOptions): RunQueue {
       priority,
       workflow,
       saved: data.saved,
+      name: data.name,
       params: data.params,
       targets: data.targets,
       clientId: data.clientId,
@@ -370,6 +371,7 @@ export function createLocalQueue(options: LocalQueueOptions): RunQueue {
       return submitParsed({
         workflow: record.workflow,
         saved: record.saved,
+        name: record.name,
         params: record.params,
         targets: record.targets,
         clientId: record.clientId,

@@ -65,6 +65,8 @@ export const RunRecordSchema = z.object({
   workflow: ApiWorkflowSchema,
   /** The saved (UI) workflow it came from, embedded into output files. */
   saved: z.unknown().optional(),
+  /** The workflow's name: the saved workflow that was run, or what the submitter called it. */
+  name: z.string().optional(),
   /** The parameter overrides the submitter sent (already applied to `workflow`; kept for the record). */
   params: z.record(z.string(), z.unknown()).optional(),
   /** Run only these nodes (and what they need) instead of every output node. */
@@ -97,6 +99,7 @@ export const SubmitInputSchema = z.object({
   id: z.string().min(1).max(200).optional(),
   workflow: ApiWorkflowSchema,
   saved: z.unknown().optional(),
+  name: z.string().max(200).optional(),
   params: z.record(z.string(), z.unknown()).optional(),
   targets: z.array(z.string()).optional(),
   clientId: z.string().optional(),

@@ -119,7 +119,7 @@ export async function drag(page: Page, from: Point, to: Point): Promise<void> {
 export interface PageNode {
   type: string;
   title: string;
-  /** Foreign nodes: "missing" or "alias". */
+  /** Kept-as-is nodes: "missing" or "virtual" (ComfyUI class names the server knows are real nodes). */
   kind?: string;
   has_errors?: boolean;
   inputs: { name: string; link: number | null }[];

@@ -4,6 +4,8 @@
  * Content-Security-Policy and the data types inlined safely; hashed assets are immutable, with
  * the right content type and the pre-compressed encoding the client accepts; anything else —
  * unknown files, escapes from the folder, other methods, or no build at all — falls through.
+ * The dashboard page (`/dashboard`, `/editor/dashboard`) is served the same way with the
+ * settings' JSON Schema inlined, and falls through for a build without it.
  */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -31,10 +33,16 @@ before(async () => {
   writeFileSync(join(dir, 'assets', 'editor-abc.js.br'), brotliCompressSync(script));
   writeFileSync(join(dir, 'assets', 'editor-abc.css'), 'body{margin:0}');
   writeFileSync(join(dir, 'assets', 'favicon-1.svg'), '<svg xmlns="http://www.w3.org/2000/svg"/>');
+  writeFileSync(join(dir, 'dashboard.html'), '<!doctype html><title>d</title><script type="module" src="/assets/dashboard-abc.js"></script><script id="switchyard-settings-schema" type="application/json">{}</script>');
+  writeFileSync(join(dir, 'assets', 'dashboard-abc.js'), 'console.log("dashboard");');
   writeFileSync(join(dir, 'assets', 'notes.exe'), 'not served: unknown kind');
   writeFileSync(join(dir, '.build-stamp'), 'first');
   const app = express();
-  app.use(editorHandler({ dir, dataTypes: () => [{ name: 'IMAGE', color: '#64b5f6' }, { name: 'EVIL', description: '</script><script>alert(1)</script>' }] }));
+  app.use(editorHandler({
+    dir,
+    dataTypes: () => [{ name: 'IMAGE', color: '#64b5f6' }, { name: 'EVIL', description: '</script><script>alert(1)</script>' }],
+    settingsSchema: () => ({ type: 'object', properties: { logLevel: { type: 'string', enum: ['info', 'debug'], description: '</script><!-- not HTML' } } }),
+  }));
   app.use((req, res) => res.status(404).json({ fellThrough: `${req.method} ${req.path}` }));
   server = app.listen(0, '127.0.0.1');
   await new Promise((resolve) => server.once('listening', resolve));
@@ -77,6 +85,33 @@ test('the page: HTML, revalidated by ETag, with a CSP and the data types inlined
   assert.equal(again.status, 304);
   assert.equal(again.body.length, 0);
   assert.equal((await raw('GET', '/', { 'if-none-match': '"stale"' })).status, 200);
+});
+
+test('the dashboard page: at /dashboard and /editor/dashboard, revalidated by ETag, with a CSP and the settings schema inlined safely', async () => {
+  for (const path of ['/dashboard', '/dashboard/', '/editor/dashboard']) {
+    const page = await raw('GET', path);
+    assert.equal(page.status, 200, path);
+    assert.equal(page.headers['content-type'], 'text/html; charset=utf-8');
+    assert.equal(page.headers['cache-control'], 'no-cache');
+    assert.match(String(page.headers['content-security-policy']), /default-src 'self'; script-src 'self'/);
+    const html = page.body.toString('utf8');
+    assert.match(html, /dashboard-abc\.js/);
+    assert.doesNotMatch(html, /switchyard-data-types/, 'the editor page is not what /dashboard answers');
+    const inlined = /<script id="switchyard-settings-schema" type="application\/json">([\s\S]*?)<\/script>/.exec(html);
+    assert.ok(inlined, path);
+    assert.deepEqual(JSON.parse(inlined[1]!).properties.logLevel.enum, ['info', 'debug']);
+    assert.equal(html.match(/<\/script>/g)?.length, 2, 'the description cannot close the JSON script element');
+    assert.doesNotMatch(html, /<!--/);
+  }
+  const first = await raw('GET', '/dashboard');
+  assert.notEqual(first.headers.etag, (await raw('GET', '/')).headers.etag);
+  assert.equal((await raw('GET', '/dashboard', { 'if-none-match': String(first.headers.etag) })).status, 304);
+  const head = await raw('HEAD', '/editor/dashboard');
+  assert.equal(head.status, 200);
+  assert.equal(head.body.length, 0);
+  assert.equal((await raw('GET', '/assets/dashboard-abc.js')).headers['content-type'], 'text/javascript; charset=utf-8');
+  for (const path of ['/dashboard/x', '/dashboards', '/Dashboard']) assert.equal((await raw('GET', path)).status, 404, path);
+  assert.equal((await raw('POST', '/dashboard')).status, 404);
 });
 
 test('assets: immutable, typed, and sent in the best encoding the client accepts', async () => {
@@ -126,6 +161,27 @@ test('a new build is picked up at the next page load', async () => {
   assert.match(page, /editor-def\.js/);
   assert.match(page, /"name":"IMAGE"/, 'the data types are inlined into the new page too');
   assert.equal((await raw('GET', '/assets/editor-def.js')).status, 200);
+});
+
+test('a build without the dashboard serves the editor, and /dashboard falls through', async () => {
+  const old = mkdtempSync(join(tmpdir(), 'switchyard-editor-old-'));
+  try {
+    mkdirSync(join(old, 'assets'));
+    writeFileSync(join(old, 'index.html'), '<!doctype html><title>editor only</title>');
+    const build = readEditorBuild(old);
+    assert.equal(build?.dashboardHtml, undefined);
+    const app = express();
+    app.use(editorHandler({ dir: old }));
+    app.use((_req, res) => res.status(418).end());
+    const bare = app.listen(0, '127.0.0.1');
+    await new Promise((resolve) => bare.once('listening', resolve));
+    const url = `http://127.0.0.1:${(bare.address() as AddressInfo).port}`;
+    assert.equal((await fetch(`${url}/`)).status, 200);
+    assert.equal((await fetch(`${url}/dashboard`)).status, 418);
+    await new Promise((resolve) => bare.close(resolve));
+  } finally {
+    rmSync(old, { recursive: true, force: true });
+  }
 });
 
 test('without a build nothing is served, so the landing page keeps /', async () => {

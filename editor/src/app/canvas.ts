@@ -38,10 +38,10 @@ export function createCanvas(element: HTMLCanvasElement, catalog: NodeCatalog): 
   return { graph, canvas };
 }
 
-/** Shows every node, centred, zoomed out as needed but never in past 100%. */
+/** Shows every node and group, centred, zoomed out as needed but never in past 100%. */
 export function fitView(setup: CanvasSetup): void {
   const nodes = setup.graph._nodes as LGraphNode[];
-  if (nodes.length === 0) return;
+  if (nodes.length === 0 && setup.graph._groups.length === 0) return;
   // From pos/size, not boundingRect: that is only measured when a frame is drawn.
   let [left, top, right, bottom] = [Infinity, Infinity, -Infinity, -Infinity];
   for (const node of nodes) {
@@ -49,6 +49,12 @@ export function fitView(setup: CanvasSetup): void {
     top = Math.min(top, node.pos[1] - LiteGraph.NODE_TITLE_HEIGHT);
     right = Math.max(right, node.pos[0] + node.size[0]);
     bottom = Math.max(bottom, node.pos[1] + node.size[1]);
+  }
+  for (const group of setup.graph._groups) {
+    left = Math.min(left, group.pos[0]);
+    top = Math.min(top, group.pos[1]);
+    right = Math.max(right, group.pos[0] + group.size[0]);
+    bottom = Math.max(bottom, group.pos[1] + group.size[1]);
   }
   const rect = setup.canvas.canvas.getBoundingClientRect();
   const width = right - left + 80;

@@ -23,9 +23,29 @@ export interface EditorContext {
   modified: boolean;
   /** Called after the name or the modified flag changed (the toolbar shows both). */
   onWorkflowChange(): void;
+  /** Told of every edit (the undo history takes a state soon after); set by app/undo.ts. */
+  noteEdit?(): void;
+  /** The open tabs, told when workflow files open, save, rename or delete; set by app/tabs.ts. */
+  workflows?: WorkflowHost;
+}
+
+/** What workflow files tell the tabs (app/tabs.ts implements it). */
+export interface WorkflowHost {
+  /** Before opening a workflow: a new tab becomes current unless the current one is blank. */
+  prepareForOpen(): void;
+  /** Makes the tab showing saved workflow `name` current; answers false when none does. */
+  focusOpen(name: string): boolean;
+  /** The graph now shows a workflow just opened: its undo history starts here. `label`
+   * names an unsaved tab (a dropped file's name, say). */
+  opened(clean: boolean, label?: string): void;
+  /** The current workflow was saved: its present state is the clean one. */
+  saved(): void;
+  /** A saved workflow was renamed (`to`) or deleted (`to` undefined) on the server. */
+  renamed(from: string, to: string | undefined): void;
 }
 
 export function markModified(ctx: EditorContext): void {
+  ctx.noteEdit?.();
   if (ctx.modified) return;
   ctx.modified = true;
   ctx.onWorkflowChange();

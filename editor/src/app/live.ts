@@ -19,6 +19,8 @@ export interface LiveClient {
   readonly socket: Socket;
   /** Resolves when the followed run ends (for tests and the Run button state). */
   onRunEnded(listener: (event: RunEndedEvent & { outcome: string }) => void): void;
+  /** Called with each run this tab submitted, as soon as it is followed (the runs panel names it). */
+  onFollow(listener: (runId: string) => void): void;
 }
 
 async function showOutputs(ctx: EditorContext, nodeId: string, ui: UiResultView): Promise<void> {
@@ -38,6 +40,7 @@ export function connectLive(ctx: EditorContext): LiveClient {
   const socket = io({ path: '/socket.io', auth: { clientId: ctx.clientId, ...(token ? { token } : {}) }, transports: ['websocket', 'polling'] });
   let followed: string | undefined;
   const endListeners: ((event: RunEndedEvent & { outcome: string }) => void)[] = [];
+  const followListeners: ((runId: string) => void)[] = [];
   const mine = (event: { run_id: string }) => event.run_id === followed;
   const node = (id: string) => nodeById(ctx.graph, id);
   // A small run can finish before the answer to its POST arrives: events of runs not followed
@@ -140,10 +143,14 @@ export function connectLive(ctx: EditorContext): LiveClient {
       followed = runId;
       const replay = waiting.filter((entry) => entry.payload.run_id === runId);
       waiting.length = 0;
+      for (const listener of followListeners) listener(runId);
       for (const entry of replay) entry.handler(entry.payload as never);
     },
     onRunEnded(listener) {
       endListeners.push(listener);
+    },
+    onFollow(listener) {
+      followListeners.push(listener);
     },
   };
 }

@@ -57,7 +57,7 @@ export async function runGraph(ctx: EditorContext, live: LiveClient): Promise<Su
   }
   ctx.status('Submitting…', 'busy');
   try {
-    const answer = await sendJson<SubmitRunResponse>('POST', '/api/runs', { workflow: savedWorkflow(ctx.graph), client_id: ctx.clientId });
+    const answer = await sendJson<SubmitRunResponse>('POST', '/api/runs', { workflow: savedWorkflow(ctx.graph), client_id: ctx.clientId, name: ctx.workflowName });
     ctx.status(answer.position ? `Queued (${answer.position} ahead)` : 'Queued', 'busy');
     live.follow(answer.id);
     advanceSeeds(ctx);

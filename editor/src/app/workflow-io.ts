@@ -32,6 +32,12 @@ export class WorkflowFormatError extends Error {
   override name = 'WorkflowFormatError';
 }
 
+/** Which format `data` is in, or undefined when it is not a workflow at all. */
+export function workflowFormat(data: unknown): LoadReport['format'] | undefined {
+  if (isSaved(data)) return 'saved';
+  return apiNodes(data) ? 'api' : undefined;
+}
+
 /** Replaces the graph's content with `data` (saved or API format). */
 export function loadWorkflow(graph: LGraph, data: unknown, catalog: NodeCatalog): LoadReport {
   let saved: { nodes: { type?: unknown }[] };

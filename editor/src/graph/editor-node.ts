@@ -3,19 +3,31 @@
  * and outputs, a widget (with its own socket, so a link can replace the value) for each widget
  * input, and the run state drawn on top. A saved node carries its values twice: positionally in
  * `widgets_values` (what ComfyUI-style tools read) and keyed by input name with the node type's
- * version in `properties.switchyard` (what survives a change of widget order).
+ * version in `properties.switchyard` (what survives a change of widget order). Zoomed out, a node
+ * draws less (plain widget boxes, no sockets when tiny): hundreds of nodes in view stay smooth.
  */
 import { LGraphNode } from '@comfyorg/litegraph';
 import type { ISerialisedNode } from '@comfyorg/litegraph/dist/types/serialisation';
+import type { IBaseWidget } from '@comfyorg/litegraph/dist/types/widgets';
 import type { NodeDescription, NodeInputDescription } from '../wire.js';
 import { drawRunState, runStroke } from './draw-state.js';
 import { emptyRunState, type NodeRunState } from './run-state.js';
-import { addInputWidgets, coerceNumber, CONTROL_WIDGET, nextControlledValue } from './widgets.js';
+import { addInputWidgets, coerceNumber, CONTROL_WIDGET, drawWidgetPlaceholders, nextControlledValue } from './widgets.js';
+
+/**
+ * Below this many device pixels per graph unit a node is too small to show its sockets: they are
+ * left out (links still end where they are) unless a link is being dragged to one.
+ */
+const OVERVIEW_SCALE = 0.35;
 
 /** Called whenever a widget value changes (the editor marks the workflow modified). */
 let widgetChanged: () => void = () => undefined;
 export function onWidgetChange(listener: () => void): void {
   widgetChanged = listener;
+}
+/** Tells the listener a widget value changed (widgets call this). */
+export function notifyWidgetChange(): void {
+  widgetChanged();
 }
 
 /** Properties every node this editor draws has (known types and missing ones). */
@@ -35,7 +47,7 @@ export class EditorNode extends LGraphNode implements StatefulNode {
     super(title);
     const description = (this.constructor as typeof EditorNode).description;
     this.serialize_widgets = true;
-    for (const input of description.inputs) this.addDescribedInput(input);
+    this.addDescribedInputs(description);
     for (const output of description.outputs) this.addOutput(output.name, output.type);
     this.strokeStyles.run = () => runStroke(this.runState);
     this.size = this.computeSize();
@@ -46,15 +58,34 @@ export class EditorNode extends LGraphNode implements StatefulNode {
     return (this.constructor as typeof EditorNode).description;
   }
 
-  private addDescribedInput(input: NodeInputDescription): void {
-    const extra = { tooltip: input.tooltip, ...(input.optional ? { shape: 7 } : {}) };
-    if (!input.widget || input.force_input) {
-      this.addInput(input.name, input.type, extra);
-      return;
+  /** Sockets and widgets, in the order the description declares its inputs. */
+  protected addDescribedInputs(description: NodeDescription): void {
+    for (const input of description.inputs) {
+      if (!input.widget || input.force_input) {
+        this.addInput(input.name, input.type, socketExtra(input));
+        continue;
+      }
+      addInputWidgets(this, input, notifyWidgetChange);
+      // A widget input also gets a socket: linking it replaces the widget's value.
+      this.addInput(input.name, input.type, { ...socketExtra(input), widget: { name: input.name } });
     }
-    addInputWidgets(this, input, () => widgetChanged());
-    // A widget input also gets a socket: linking it replaces the widget's value.
-    this.addInput(input.name, input.type, { ...extra, widget: { name: input.name } });
+  }
+
+  /** The name of the widget (and its socket) that holds `input` (an alias may rename it). */
+  protected widgetNameOf(input: NodeInputDescription): string {
+    return input.name;
+  }
+
+  /** The widget that holds an input, by our input name. */
+  protected widgetOf(input: NodeInputDescription): IBaseWidget | undefined {
+    const name = this.widgetNameOf(input);
+    return this.widgets?.find((w) => w.name === name);
+  }
+
+  /** Sets a widget from a saved value, numbers coerced to the input's rules. */
+  protected setWidgetValue(input: NodeInputDescription, value: unknown): void {
+    const widget = this.widgetOf(input);
+    if (widget) widget.value = input.type === 'INT' || input.type === 'FLOAT' ? coerceNumber(input, value) : (value as typeof widget.value);
   }
 
   /** Widget values keyed by input name (what the server prefers to positional values). */
@@ -62,7 +93,7 @@ export class EditorNode extends LGraphNode implements StatefulNode {
     const values: Record<string, unknown> = {};
     for (const input of this.description.inputs) {
       if (!input.widget || input.force_input) continue;
-      const widget = this.widgets?.find((w) => w.name === input.name);
+      const widget = this.widgetOf(input);
       if (widget) values[input.name] = widget.value;
     }
     return values;
@@ -75,7 +106,7 @@ export class EditorNode extends LGraphNode implements StatefulNode {
     widgets.forEach((widget, index) => {
       const control = widgets[index + 1];
       if (control?.name !== CONTROL_WIDGET) return;
-      const input = this.description.inputs.find((i) => i.name === widget.name);
+      const input = this.description.inputs.find((i) => this.widgetNameOf(i) === widget.name);
       if (!input || this.inputs.find((slot) => slot.widget?.name === widget.name)?.link != null) return;
       const next = nextControlledValue(input, Number(widget.value), String(control.value));
       if (next !== widget.value) {
@@ -91,21 +122,39 @@ export class EditorNode extends LGraphNode implements StatefulNode {
   }
 
   override onConfigure(info: ISerialisedNode): void {
-    // Values keyed by name win over positions: they survive a node type reordering its widgets.
+    this.applyKeyedValues(info);
+  }
+
+  /** Values keyed by name win over positions: they survive a node type reordering its widgets. */
+  protected applyKeyedValues(info: ISerialisedNode): void {
     const ours = (info.properties as { switchyard?: { values?: Record<string, unknown> } } | undefined)?.switchyard?.values;
     if (ours === undefined) return;
-    for (const input of this.description.inputs) {
-      if (!(input.name in ours)) continue;
-      const widget = this.widgets?.find((w) => w.name === input.name);
-      if (!widget) continue;
-      const value = ours[input.name];
-      widget.value = input.type === 'INT' || input.type === 'FLOAT' ? coerceNumber(input, value) : (value as typeof widget.value);
-    }
+    for (const input of this.description.inputs) if (input.name in ours) this.setWidgetValue(input, ours[input.name]);
   }
 
   override onDrawForeground(ctx: CanvasRenderingContext2D): void {
-    drawRunState(this, this.runState, ctx);
+    if (!isIdle(this.runState)) drawRunState(this, this.runState, ctx);
   }
+
+  override drawWidgets(ctx: CanvasRenderingContext2D, options: Parameters<LGraphNode['drawWidgets']>[1]): void {
+    if (options.lowQuality) drawWidgetPlaceholders(this, ctx);
+    else super.drawWidgets(ctx, options);
+  }
+
+  override drawSlots(ctx: CanvasRenderingContext2D, options: Parameters<LGraphNode['drawSlots']>[1]): void {
+    if (options.lowQuality && !options.fromSlot && ctx.getTransform().a < OVERVIEW_SCALE) return;
+    super.drawSlots(ctx, options);
+  }
+}
+
+/** Nothing of a run to draw (most nodes, most of the time: no per-frame work for them). */
+function isIdle(state: NodeRunState): boolean {
+  return state.status === 'idle' && state.images.length === 0 && state.texts.length === 0 && state.validation.length === 0 && state.error === undefined && state.durationMs === undefined;
+}
+
+/** Socket options of an input: its tooltip, and a hollow socket when it is optional. */
+export function socketExtra(input: NodeInputDescription): { tooltip?: string; shape?: number } {
+  return { tooltip: input.tooltip, ...(input.optional ? { shape: 7 } : {}) };
 }
 
 /** A node class for one described type (litegraph instantiates it by type name). */

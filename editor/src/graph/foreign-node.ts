@@ -1,10 +1,10 @@
 /**
- * Nodes the editor cannot edit but must keep: types the server does not know ("missing"),
- * ComfyUI class names the server accepts as aliases of its own types (their widget order is the
- * alias's, so the editor does not guess at it), and ComfyUI's editor-only nodes the server
- * resolves itself (notes, reroutes, primitives: "virtual"). Such a node shows its type name, keeps its
- * sockets so links still draw and connect, and saves back exactly what it was loaded from —
- * every field, widget value and property — with only its place, size, links and mode updated.
+ * Nodes the editor cannot edit but must keep: types the server does not know ("missing") and
+ * ComfyUI's editor-only nodes the server resolves itself (notes, reroutes, primitives:
+ * "virtual"); ComfyUI class names the server knows as aliases are editable (alias-node.ts).
+ * Such a node shows its type name, keeps its sockets so links still draw and connect, and saves
+ * back exactly what it was loaded from — every field, widget value and property — with only its
+ * place, size, links and mode updated.
  */
 import { LGraphNode } from '@comfyorg/litegraph';
 import type { ISerialisedNode } from '@comfyorg/litegraph/dist/types/serialisation';
@@ -12,7 +12,7 @@ import { drawRunState, runStroke } from './draw-state.js';
 import { emptyRunState, type NodeRunState } from './run-state.js';
 import type { StatefulNode } from './editor-node.js';
 
-export type ForeignKind = 'missing' | 'alias' | 'virtual';
+export type ForeignKind = 'missing' | 'virtual';
 
 /** ComfyUI's editor-only node types: the server drops notes and resolves reroutes and primitives. */
 export const VIRTUAL_TYPES: ReadonlySet<string> = new Set(['Note', 'MarkdownNote', 'Reroute', 'PrimitiveNode']);
@@ -20,7 +20,7 @@ export const VIRTUAL_TYPES: ReadonlySet<string> = new Set(['Note', 'MarkdownNote
 type Slot = Record<string, unknown>;
 
 /** Original slot fields, with the live ones (link, links) laid over them. */
-function mergeSlots(original: unknown, current: Slot[] | undefined): Slot[] | undefined {
+export function mergeSlots(original: unknown, current: Slot[] | undefined): Slot[] | undefined {
   if (!Array.isArray(original) || !current) return current;
   return current.map((slot, index) => {
     const before = original[index];
@@ -33,8 +33,6 @@ function mergeSlots(original: unknown, current: Slot[] | undefined): Slot[] | un
 
 export class ForeignNode extends LGraphNode implements StatefulNode {
   static kind: ForeignKind = 'missing';
-  /** For aliases: the server's own type id. */
-  static canonical: string | undefined;
   readonly runState: NodeRunState = emptyRunState();
   private original: Record<string, unknown> | undefined;
 
@@ -91,13 +89,12 @@ export class ForeignNode extends LGraphNode implements StatefulNode {
   override onDrawForeground(ctx: CanvasRenderingContext2D): void {
     if (!this.flags.collapsed) {
       const kind = this.kind;
-      const canonical = (this.constructor as typeof ForeignNode).canonical;
       ctx.save();
       ctx.font = '12px sans-serif';
       ctx.fillStyle = kind === 'missing' ? '#ff9b94' : '#aab';
       const rows = Math.max(this.inputs.length, this.outputs.length);
       const y = Math.max(rows * 20 + 14, 20);
-      const text = kind === 'missing' ? `Missing node type: ${this.type}` : kind === 'alias' ? `ComfyUI node ${this.type} (runs as ${canonical ?? '?'})` : this.noteText() ?? `Editor-only ${this.type} (kept as is)`;
+      const text = kind === 'missing' ? `Missing node type: ${this.type}` : this.noteText() ?? `Editor-only ${this.type} (kept as is)`;
       text.split('\n').slice(0, Math.max(1, Math.floor((this.size[1] - y + 14) / 15))).forEach((line, index) => ctx.fillText(line, 8, Math.min(y, this.size[1] - 8) + index * 15, this.size[0] - 16));
       ctx.restore();
     }
@@ -106,10 +103,9 @@ export class ForeignNode extends LGraphNode implements StatefulNode {
 }
 
 /** A class for one foreign type name. */
-export function foreignClassFor(type: string, kind: ForeignKind, canonical?: string): typeof ForeignNode {
+export function foreignClassFor(type: string, kind: ForeignKind): typeof ForeignNode {
   return class extends ForeignNode {
     static override kind = kind;
-    static override canonical = canonical;
     static override title = kind === 'missing' ? `${type} (missing)` : type;
     static override skip_list = true;
   };

@@ -4,6 +4,7 @@
  */
 import { LGraphCanvas, LiteGraph, type ISlotType } from '@comfyorg/litegraph';
 import type { DataTypeView, NodeDescription } from '../wire.js';
+import { aliasClassFor } from './alias-node.js';
 import { nodeClassFor } from './editor-node.js';
 import { foreignClassFor, VIRTUAL_TYPES } from './foreign-node.js';
 import { typesCompatible } from './type-rules.js';
@@ -37,10 +38,11 @@ export function registerNodeTypes(descriptions: readonly NodeDescription[], data
     LiteGraph.registerNodeType(description.type, nodeClassFor(description));
   }
   for (const description of descriptions) {
-    for (const alias of description.aliases) {
-      if (byType.has(alias) || aliases.has(alias)) continue;
-      aliases.set(alias, description.type);
-      LiteGraph.registerNodeType(alias, foreignClassFor(alias, 'alias', description.type));
+    // Editable under the alias's own name, input names and widget order (ComfyUI's KSampler, …).
+    for (const alias of description.alias_details) {
+      if (byType.has(alias.type) || aliases.has(alias.type)) continue;
+      aliases.set(alias.type, description.type);
+      LiteGraph.registerNodeType(alias.type, aliasClassFor(description, alias));
     }
   }
   const colours = new Map<string, string>();

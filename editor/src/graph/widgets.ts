@@ -2,9 +2,10 @@
  * Widgets for widget inputs, one per input kind of a node description: numbers with
  * min/max/step (integers stay integers, floats round to their `round`), single- and multi-line
  * text, toggles, combos, and for seed-like INT inputs a "control after generate" combo whose
- * value (fixed / increment / randomize) is applied after each submitted run.
+ * value (fixed / increment / randomize) is applied after each submitted run. Zoomed out, widgets
+ * are drawn as plain boxes in one path (litegraph draws each one's outline and arrows).
  */
-import type { LGraphNode } from '@comfyorg/litegraph';
+import { LiteGraph, type LGraphNode } from '@comfyorg/litegraph';
 import type { IBaseWidget } from '@comfyorg/litegraph/dist/types/widgets';
 import type { NodeInputDescription } from '../wire.js';
 
@@ -98,4 +99,25 @@ export function nextControlledValue(input: NodeInputDescription, value: number, 
     default:
       return value;
   }
+}
+
+/**
+ * Zoomed out (litegraph's low quality: no text), each visible widget as a plain box, all in one
+ * path and one fill: with hundreds of nodes in view this is most of a frame otherwise.
+ */
+export function drawWidgetPlaceholders(node: LGraphNode, ctx: CanvasRenderingContext2D): void {
+  const widgets = node.widgets;
+  if (!widgets || widgets.length === 0) return;
+  const height = LiteGraph.NODE_WIDGET_HEIGHT;
+  const margin = 15;
+  ctx.beginPath();
+  for (const widget of widgets) {
+    if (!node.isWidgetVisible(widget)) continue;
+    // What litegraph's own drawing records for pointer handling.
+    widget.last_y = widget.y;
+    widget.computedDisabled = widget.disabled || node.getSlotFromWidget(widget)?.link != null;
+    ctx.rect(margin, widget.y, (widget.width ?? node.size[0]) - margin * 2, widget.computedHeight ?? height);
+  }
+  ctx.fillStyle = LiteGraph.WIDGET_BGCOLOR;
+  ctx.fill();
 }

@@ -28,11 +28,12 @@ export const SubmitRunBodySchema = z.strictObject({
   priority: PrioritySchema.optional(),
   front: z.boolean().optional().describe('Run ahead of everything queued now'),
   outputs: z.array(z.string().min(1)).min(1).max(10_000).optional().describe('Run only these output nodes (and what they need)'),
+  name: z.string().trim().min(1).max(200).optional().describe('A name for the run in queues and history (the editor sends its workflow name)'),
 });
 export type SubmitRunBody = z.infer<typeof SubmitRunBodySchema>;
 
 /** `POST /api/workflows/:name/run` body: a saved workflow's submission options. */
-export const RunSavedBodySchema = SubmitRunBodySchema.omit({ workflow: true });
+export const RunSavedBodySchema = SubmitRunBodySchema.omit({ workflow: true, name: true });
 export type RunSavedBody = z.infer<typeof RunSavedBodySchema>;
 
 /** 202 answer of every submission (`POST /api/runs`, requeue, saved-workflow runs). */
@@ -73,6 +74,7 @@ export const RunSummarySchema = z.object({
   id: RunIdSchema,
   number: z.number().int().nonnegative(),
   status: RunStatusSchema,
+  name: z.string().nullable().describe('The saved workflow that was run, or the name the submitter gave'),
   priority: z.number(),
   client_id: z.string().nullable(),
   requeued_from: z.string().nullable(),
@@ -93,6 +95,7 @@ export type RunSummary = z.infer<typeof RunSummarySchema>;
 export const RunDetailSchema = RunSummarySchema.extend({
   position: z.number().int().nonnegative().nullable().describe('Runs ahead of it while queued, else null'),
   workflow: ApiWorkflowSchema.describe('The validated workflow that runs (API format)'),
+  saved: z.unknown().nullable().describe('The editor (saved-format) workflow it was submitted as, with node positions; null for API-format submissions'),
   params: z.record(z.string(), z.unknown()).nullable(),
   targets: z.array(z.string()).nullable(),
   extra: z.record(z.string(), z.unknown()).nullable(),
@@ -192,6 +195,7 @@ export function toRunSummary(record: RunRecord): RunSummary {
     id: record.id,
     number: record.number,
     status: record.status,
+    name: record.name ?? null,
     priority: record.priority,
     client_id: record.clientId ?? null,
     requeued_from: record.requeuedFrom ?? null,
@@ -213,6 +217,7 @@ export function toRunDetail(record: RunRecord, position: number | undefined): Ru
     ...toRunSummary(record),
     position: position ?? null,
     workflow: record.workflow,
+    saved: record.saved ?? null,
     params: record.params ?? null,
     targets: record.targets ?? null,
     extra: record.extra ?? null,

@@ -55,6 +55,7 @@ export function submitRunHandler(ctx: ServerContext) {
       priority: body.priority,
       front: body.front,
       outputs: body.outputs,
+      name: body.name,
     });
     if (!outcome.ok) throw invalidWorkflowError(outcome.check);
     sendAccepted(res, outcome.record, outcome.position);

@@ -72,7 +72,7 @@ export async function submitSavedWorkflow(ctx: ServerContext, name: string, opti
   const stored = await ctx.workflows.read(checkWorkflowName(name));
   if (!stored) throw new SwitchyardError('not_found', `no saved workflow named "${name}"`, { name });
   // The JSON text goes to the checker as is: a damaged file is reported with its line and column.
-  return submitWorkflow(ctx, { ...options, workflow: stored.text });
+  return submitWorkflow(ctx, { ...options, workflow: stored.text, name: options.name ?? name });
 }
 
 /** The route of one saved workflow (`GET`/`PUT`/`DELETE`) and of running it (`POST …/run`). */

@@ -1,8 +1,8 @@
 /**
- * The editor's build (editor/dist: index.html and content-hashed files under assets/, with the
- * gzip and brotli copies the build wrote) read into memory once, with a content type and a
- * strong ETag per file. Only names listed in assets/ exist: a request never reaches the file
- * system, so no path can escape the folder.
+ * The editor's build (editor/dist: index.html, dashboard.html and content-hashed files under
+ * assets/, with the gzip and brotli copies the build wrote) read into memory once, with a
+ * content type and a strong ETag per file. Only names listed in assets/ exist: a request never
+ * reaches the file system, so no path can escape the folder.
  */
 import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
@@ -36,6 +36,8 @@ export interface Asset {
 export interface EditorBuild {
   /** index.html as built (before the server adds its data). */
   readonly indexHtml: string;
+  /** dashboard.html as built (before the server adds its data); absent in a build without the dashboard. */
+  readonly dashboardHtml?: string;
   /** By file name under assets/. */
   readonly assets: ReadonlyMap<string, Asset>;
 }
@@ -71,7 +73,8 @@ export function readEditorBuild(dir = EDITOR_BUILD_DIR): EditorBuild | undefined
     const identity = readFileSync(path);
     assets.set(name, { contentType, etag: etagOf(identity), identity, gzip: optional(`${path}.gz`), br: optional(`${path}.br`) });
   }
-  return { indexHtml: readFileSync(index, 'utf8'), assets };
+  const dashboard = optional(join(dir, 'dashboard.html'));
+  return { indexHtml: readFileSync(index, 'utf8'), ...(dashboard ? { dashboardHtml: dashboard.toString('utf8') } : {}), assets };
 }
 
 /** The best encoding of `asset` the Accept-Encoding header allows (brotli, then gzip). */

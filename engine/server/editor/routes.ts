@@ -1,13 +1,15 @@
 /**
  * Serves the browser editor: `GET /` (also `/index.html`, `/editor`, `/editor/`) answers the
- * editor's page, `GET /assets/<file>` its bundled script, stylesheet and icon. Both paths are
- * public (security/auth.ts `isPublicPath`): the page asks for the API token itself and sends
- * it with every API call.
+ * editor's page, `GET /dashboard` (also `/dashboard/`, `/editor/dashboard`) the operator's
+ * dashboard page, `GET /assets/<file>` their bundled scripts, stylesheets and icon. `/`,
+ * `/editor/…` and `/assets/…` are public (security/auth.ts `isPublicPath`): the pages ask for
+ * the API token themselves and send it with every API call.
  *
  * Caching: the page is `no-cache` (revalidated by ETag, so a new build shows at once); assets
  * have content-hashed names and are `immutable` for a year. Pre-compressed brotli/gzip copies
  * are sent when the client accepts them. The page carries the data types' socket colours
- * (pack types included) as inline JSON, so the editor needs no extra request for them.
+ * (pack types included) as inline JSON, so the editor needs no extra request for them; the
+ * dashboard page carries the settings' JSON Schema the same way (its settings form).
  *
  * Mounted as middleware, not as routes: these are static files, not API operations, so they
  * stay out of the OpenAPI route table. When no build exists, every request falls through; a
@@ -16,6 +18,7 @@
 import { Router, type Request, type RequestHandler, type Response } from 'express';
 import type { ServerContext } from '../context.js';
 import { buildStamp, etagOf, pickEncoding, readEditorBuild, type Asset } from './assets.js';
+import { settingsJsonSchema } from './dashboard-data.js';
 
 export interface DataTypeView {
   name: string;
@@ -28,11 +31,16 @@ export interface EditorHandlerOptions {
   dir?: string;
   /** The data types to colour sockets with (read on the first page request). */
   dataTypes?: () => DataTypeView[];
+  /** The settings' JSON Schema for the dashboard's form (read on the first dashboard request). */
+  settingsSchema?: () => unknown;
 }
 
 const PAGE_PATHS = new Set(['/', '/index.html', '/editor', '/editor/']);
+// `/editor/dashboard` is the address links use: under `/editor/` it is public when a token is required.
+const DASHBOARD_PATHS = new Set(['/dashboard', '/dashboard/', '/editor/dashboard']);
 const ASSET_PREFIX = '/assets/';
 const DATA_TYPES_SLOT = /(<script id="switchyard-data-types" type="application\/json">)[\s\S]*?(<\/script>)/;
+const SETTINGS_SCHEMA_SLOT = /(<script id="switchyard-settings-schema" type="application\/json">)[\s\S]*?(<\/script>)/;
 const PAGE_POLICY = [
   "default-src 'self'",
   "script-src 'self'",
@@ -75,6 +83,7 @@ export function editorHandler(options: EditorHandlerOptions = {}): RequestHandle
   let stamp = buildStamp(options.dir);
   let build = readEditorBuild(options.dir);
   let page: Asset | undefined;
+  let dashboard: Asset | undefined;
   // A rebuild while the server runs (`node editor/build.mjs`) shows at the next page load.
   const refresh = () => {
     const now = buildStamp(options.dir);
@@ -82,21 +91,29 @@ export function editorHandler(options: EditorHandlerOptions = {}): RequestHandle
     stamp = now;
     build = readEditorBuild(options.dir);
     page = undefined;
+    dashboard = undefined;
+  };
+  const htmlAsset = (html: string): Asset => {
+    const identity = Buffer.from(html, 'utf8');
+    return { contentType: 'text/html; charset=utf-8', etag: etagOf(identity), identity };
   };
   const pageAsset = (): Asset => {
-    if (page) return page;
-    const html = build!.indexHtml.replace(DATA_TYPES_SLOT, (_match, open: string, close: string) => `${open}${inlineJson(options.dataTypes?.() ?? [])}${close}`);
-    const identity = Buffer.from(html, 'utf8');
-    page = { contentType: 'text/html; charset=utf-8', etag: etagOf(identity), identity };
+    page ??= htmlAsset(build!.indexHtml.replace(DATA_TYPES_SLOT, (_match, open: string, close: string) => `${open}${inlineJson(options.dataTypes?.() ?? [])}${close}`));
     return page;
+  };
+  const dashboardAsset = (html: string): Asset => {
+    dashboard ??= htmlAsset(html.replace(SETTINGS_SCHEMA_SLOT, (_match, open: string, close: string) => `${open}${inlineJson(options.settingsSchema?.() ?? {})}${close}`));
+    return dashboard;
   };
   return (req, res, next) => {
     if (req.method !== 'GET' && req.method !== 'HEAD') return next();
-    if (PAGE_PATHS.has(req.path)) refresh();
+    const isPage = PAGE_PATHS.has(req.path);
+    const isDashboard = DASHBOARD_PATHS.has(req.path);
+    if (isPage || isDashboard) refresh();
     if (!build) return next();
-    if (PAGE_PATHS.has(req.path)) {
+    if (isPage || (isDashboard && build.dashboardHtml !== undefined)) {
       res.setHeader('Content-Security-Policy', PAGE_POLICY);
-      send(req, res, pageAsset(), 'no-cache');
+      send(req, res, isPage ? pageAsset() : dashboardAsset(build.dashboardHtml!), 'no-cache');
       return;
     }
     if (req.path.startsWith(ASSET_PREFIX)) {
@@ -119,6 +136,7 @@ export function editorRoutes(ctx: ServerContext): Router {
       ...(type.color !== undefined ? { color: type.color } : {}),
       ...(type.description !== undefined ? { description: type.description } : {}),
     })),
+    settingsSchema: settingsJsonSchema,
   }));
   return router;
 }

@@ -23,6 +23,8 @@ export interface SubmitRequest {
   extra?: Record<string, unknown>;
   /** The saved (UI) workflow to embed into outputs when `workflow` is in API format. */
   saved?: unknown;
+  /** The workflow's name, shown in queues and history. */
+  name?: string;
 }
 
 export type SubmitOutcome =
@@ -40,6 +42,7 @@ export async function submitWorkflow(ctx: ServerContext, request: SubmitRequest)
     id: request.id,
     workflow: check.workflow,
     saved: request.saved ?? check.saved,
+    name: request.name,
     params: request.params,
     targets: request.outputs,
     clientId: request.clientId,

@@ -35,9 +35,9 @@ export function presentedToken(req: IncomingMessage): string | undefined {
   return undefined;
 }
 
-/** Paths anyone may read without a token: the editor's static shell (it asks for the token itself). */
+/** Paths anyone may read without a token: the editor's and the dashboard's static shells (they ask for the token themselves). */
 export function isPublicPath(path: string): boolean {
-  return path === '/' || path === '/favicon.ico' || path.startsWith('/editor/') || path.startsWith('/assets/');
+  return path === '/' || path === '/dashboard' || path === '/dashboard/' || path === '/favicon.ico' || path.startsWith('/editor/') || path.startsWith('/assets/');
 }
 
 export function requireToken(token: string): RequestHandler {

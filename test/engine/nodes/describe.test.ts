@@ -102,6 +102,7 @@ test('a node is described exactly, inputs and outputs in declaration order', () 
     description: 'Inverts the colours of an image.',
     pack: 'testpack',
     aliases: [],
+    alias_details: [],
     output_node: false,
     never_cache: false,
     inputs: [
@@ -120,6 +121,20 @@ test('widget details survive JSON; a non-finite bound is left out rather than se
   assert.deepEqual(sampler.inputs.find((i) => i.name === 'prompt'), { name: 'prompt', type: 'STRING', optional: false, lazy: false, widget: true, default: '', multiline: true, force_input: true });
   assert.equal(sampler.inputs.find((i) => i.name === 'seed')?.control, true);
   assert.deepEqual(sampler.aliases, ['SamplerPlain', 'KSamplerLike']);
+  // Each alias with its renames and positional widget layout (alias-layout.test.ts covers the rules).
+  assert.deepEqual(sampler.alias_details.map((alias) => alias.type), sampler.aliases);
+  assert.deepEqual(sampler.alias_details[1], {
+    type: 'KSamplerLike',
+    native_type: 'test.sampler',
+    input_renames: { noise_seed: 'seed' },
+    widgets_values: [
+      { kind: 'input', name: 'noise_seed', input: 'seed' },
+      { kind: 'control', input: 'seed' },
+      { kind: 'ignored' },
+      { kind: 'input', name: 'cfg', input: 'cfg' },
+      { kind: 'input', name: 'steps', input: 'steps' },
+    ],
+  });
   assert.equal(sampler.output_node, true);
   assert.equal(byType('test.load_image').never_cache, true);
 });

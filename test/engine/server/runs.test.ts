@@ -41,6 +41,45 @@ test('POST /api/runs answers 202 with id, number and position; params override i
   }
 });
 
+test('runs carry a name: the one submitted, the saved workflow run, or the original of a re-run; the detail returns the editor workflow as sent', async () => {
+  const server = await startTestServer();
+  const live = await connectSocket(server.url);
+  try {
+    const named = await server.request('/api/runs', { method: 'POST', body: { workflow: await textMath(), name: 'my grid', client_id: live.socket.id } });
+    assert.equal(named.status, 202);
+    await waitForRunEnd(live, named.body.id);
+    const detail = (await server.request(`/api/runs/${named.body.id}`)).body;
+    assert.equal(detail.name, 'my grid');
+    assert.equal(detail.saved, null, 'an API-format submission has no editor workflow');
+    const listed = (await server.request('/api/runs')).body.items.find((run: { id: string }) => run.id === named.body.id);
+    assert.equal(listed.name, 'my grid');
+
+    const again = await server.request(`/api/runs/${named.body.id}/requeue`, { method: 'POST' });
+    assert.equal(again.status, 202);
+    assert.equal((await server.request(`/api/runs/${again.body.id}`)).body.name, 'my grid');
+
+    const saved = JSON.parse(await readFile(join(repoRoot, 'workflows', 'basics', 'comfyui-image-chain.json'), 'utf8'));
+    const fromEditor = await server.request('/api/runs', { method: 'POST', body: { workflow: saved } });
+    assert.equal(fromEditor.status, 202);
+    const editorDetail = (await server.request(`/api/runs/${fromEditor.body.id}`)).body;
+    assert.equal(editorDetail.name, null, 'no name was given');
+    assert.deepEqual(editorDetail.saved.nodes.map((node: { id: number; pos: unknown }) => [node.id, node.pos]), saved.nodes.map((node: { id: number; pos: unknown }) => [node.id, node.pos]));
+
+    const ofSaved = await server.request('/api/workflows/basics/text-math/run', { method: 'POST', body: {} });
+    assert.equal(ofSaved.status, 202);
+    assert.equal((await server.request(`/api/runs/${ofSaved.body.id}`)).body.name, 'basics/text-math');
+
+    for (const name of ['', '   ', 'x'.repeat(201), 7]) {
+      const bad = await server.request('/api/runs', { method: 'POST', body: { workflow: await textMath(), name } });
+      assert.equal(bad.status, 400, `name ${JSON.stringify(name)}`);
+      assert.equal(bad.body.error.code, 'invalid_input');
+    }
+  } finally {
+    live.close();
+    await server.dispose();
+  }
+});
+
 test('an invalid workflow gets 400 invalid_workflow with errors for every bad node, and nothing is queued', async () => {
   const server = await startTestServer();
   try {

@@ -27,6 +27,8 @@ export interface EditorContext {
   noteEdit?(): void;
   /** The open tabs, told when workflow files open, save, rename or delete; set by app/tabs.ts. */
   workflows?: WorkflowHost;
+  /** Which tab the canvas shows now (live run states go only to the tab that ran); set by app/tabs.ts. */
+  currentTab?(): number;
 }
 
 /** What workflow files tell the tabs (app/tabs.ts implements it). */

@@ -11,6 +11,7 @@ import { formatDuration, resetRunState, setImages } from '../graph/run-state.js'
 import type {
   NodeCachedEvent, NodeErrorEvent, NodeOutputEvent, NodePreviewEvent, NodeProgressEvent, NodeStartedEvent, RunEndedEvent, RunStartedEvent, UiResultView,
 } from '../wire.js';
+import type { StatefulNode } from '../graph/editor-node.js';
 import { nodeById, redraw, statefulNodes, type EditorContext } from './context.js';
 
 export interface LiveClient {
@@ -23,9 +24,8 @@ export interface LiveClient {
   onFollow(listener: (runId: string) => void): void;
 }
 
-async function showOutputs(ctx: EditorContext, nodeId: string, ui: UiResultView): Promise<void> {
-  const node = nodeById(ctx.graph, nodeId);
-  if (!node) return;
+/** Shows the files and texts of `node`'s output (a node the tab no longer shows may still get them: it is not drawn). */
+async function showOutputs(ctx: EditorContext, node: StatefulNode, ui: UiResultView): Promise<void> {
   const images = await Promise.all((ui.images ?? []).slice(0, 8).map((file) => fetchBitmap(file.url)));
   if (images.length > 0) {
     setImages(node.runState, images, false);
@@ -39,10 +39,14 @@ export function connectLive(ctx: EditorContext): LiveClient {
   const token = currentToken();
   const socket = io({ path: '/socket.io', auth: { clientId: ctx.clientId, ...(token ? { token } : {}) }, transports: ['websocket', 'polling'] });
   let followed: string | undefined;
+  // The tab that submitted the followed run: while another tab is shown, its nodes (which may
+  // share ids with the run's) get none of the run's states; the status line still reports it.
+  let followedTab: number | undefined;
+  const onRunTab = () => ctx.currentTab === undefined || ctx.currentTab() === followedTab;
   const endListeners: ((event: RunEndedEvent & { outcome: string }) => void)[] = [];
   const followListeners: ((runId: string) => void)[] = [];
   const mine = (event: { run_id: string }) => event.run_id === followed;
-  const node = (id: string) => nodeById(ctx.graph, id);
+  const node = (id: string) => (onRunTab() ? nodeById(ctx.graph, id) : undefined);
   // A small run can finish before the answer to its POST arrives: events of runs not followed
   // yet wait here and are replayed by follow().
   const waiting: { handler: (payload: never) => void; payload: { run_id: string } }[] = [];
@@ -107,7 +111,7 @@ export function connectLive(ctx: EditorContext): LiveClient {
     const before = target.runState.sizeBeforePreview;
     if (before && !(event.ui?.images?.length)) target.setSize(before);
     target.runState.sizeBeforePreview = undefined;
-    if (event.ui) showOutputs(ctx, event.node_id, event.ui).catch((error: unknown) => ctx.status(`Could not show the output of node ${event.node_id}: ${String(error)}`, 'error'));
+    if (event.ui) showOutputs(ctx, target, event.ui).catch((error: unknown) => ctx.status(`Could not show the output of node ${event.node_id}: ${String(error)}`, 'error'));
     redraw(ctx);
   });
   on('node:error', (event: NodeErrorEvent) => {
@@ -121,7 +125,7 @@ export function connectLive(ctx: EditorContext): LiveClient {
   });
   const ended = (outcome: string) => (event: RunEndedEvent) => {
     if (!mine(event)) return;
-    for (const target of statefulNodes(ctx.graph)) {
+    for (const target of onRunTab() ? statefulNodes(ctx.graph) : []) {
       if (target.runState.status === 'queued' || target.runState.status === 'running') target.runState.status = 'idle';
       target.progress = undefined;
     }
@@ -141,6 +145,7 @@ export function connectLive(ctx: EditorContext): LiveClient {
     socket,
     follow(runId) {
       followed = runId;
+      followedTab = ctx.currentTab?.();
       const replay = waiting.filter((entry) => entry.payload.run_id === runId);
       waiting.length = 0;
       for (const listener of followListeners) listener(runId);

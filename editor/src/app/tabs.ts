@@ -156,6 +156,7 @@ export function createTabs(ctx: EditorContext): Tabs {
     },
   };
   ctx.workflows = host;
+  ctx.currentTab = () => current.id;
   window.addEventListener('beforeunload', (event) => {
     if (tabs.some((tab) => (tab === current ? ctx.modified : tab.modified))) event.preventDefault();
   });

@@ -13,6 +13,7 @@ import { connectLive } from './app/live.js';
 import { runGraph } from './app/run.js';
 import { exportJson, importFile, openFromServer, pickAndImport, saveWorkflow } from './app/workflows.js';
 import { createWorkspace } from './app/workspace.js';
+import { mountAccessibility } from './a11y/index.js';
 import { onWidgetChange } from './graph/editor-node.js';
 import { registerNodeTypes } from './graph/node-types.js';
 import { askText } from './ui/dialog.js';
@@ -120,6 +121,8 @@ async function start(): Promise<void> {
   } });
   wireCanvasInteractions(setup, { descriptions, onAdded: added, onFileDropped: (file) => void importFile(ctx, file).then((ok) => ok && fitView()) });
   onWidgetChange(() => markModified(ctx));
+  // Keyboard use of litegraph's menus and value prompt (Shift+F10 opens the node menu).
+  mountAccessibility(setup.canvas);
   setup.graph.onNodeRemoved = () => markModified(ctx);
   setup.graph.onConnectionChange = () => markModified(ctx);
   setup.canvas.canvas.addEventListener('litegraph:canvas', (event) => {

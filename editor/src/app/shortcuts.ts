@@ -34,6 +34,7 @@ export const SHORTCUTS: readonly { group: string; items: readonly Shortcut[] }[]
       { keys: 'Ctrl+B', action: 'Bypass the selection (inputs pass through)' },
       { keys: 'Alt+drag a link', action: 'Add a reroute point (or click the link’s dot)' },
       { keys: 'Double-click', action: 'Search for a node to add' },
+      { keys: 'Shift+F10, Menu key', action: 'Open the selected node’s menu (or the canvas menu); arrows, Enter, Escape inside it' },
     ],
   },
   {

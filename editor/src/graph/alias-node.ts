@@ -11,6 +11,7 @@ import type { NodeAliasDescription, NodeDescription, NodeInputDescription } from
 import { readAliasValues, writeAliasValues, type AliasValues } from './alias-values.js';
 import { EditorNode, notifyWidgetChange, socketExtra } from './editor-node.js';
 import { mergeSlots } from './foreign-node.js';
+import { readConverted } from './widget-inputs.js';
 import { addInputWidgets, CONTROL_WIDGET } from './widgets.js';
 
 type Slot = Record<string, unknown>;
@@ -128,12 +129,21 @@ export class AliasNode extends EditorNode {
     Object.assign(live, merged);
   }
 
-  /** The widget sockets added on load, when nothing links them, stay out of the file (trailing ones only: indexes must not move). */
+  /**
+   * The widget sockets added on load, when nothing links them and they are not converted to
+   * inputs, stay out of the file (trailing ones only: indexes must not move). A converted one
+   * stays, as ComfyUI writes a widget converted to an input: `{name, type, widget: {name}, link}`.
+   */
   private withoutAddedSockets(slots: Slot[] | undefined, original: unknown): Slot[] | undefined {
     if (!slots) return slots;
     const loaded = Array.isArray(original) ? original.length : 0;
+    const converted = new Set(readConverted(this.properties));
+    const removable = (slot: Slot | undefined) => {
+      const widget = slot?.widget as { name?: unknown } | undefined;
+      return slot?.link == null && widget !== undefined && !converted.has(String(widget.name));
+    };
     let end = slots.length;
-    while (end > loaded && slots[end - 1]?.link == null && slots[end - 1]?.widget !== undefined) end--;
+    while (end > loaded && removable(slots[end - 1])) end--;
     return slots.slice(0, end);
   }
 }

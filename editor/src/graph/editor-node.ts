@@ -3,15 +3,18 @@
  * and outputs, a widget (with its own socket, so a link can replace the value) for each widget
  * input, and the run state drawn on top. A saved node carries its values twice: positionally in
  * `widgets_values` (what ComfyUI-style tools read) and keyed by input name with the node type's
- * version in `properties.switchyard` (what survives a change of widget order). Zoomed out, a node
- * draws less (plain widget boxes, no sockets when tiny): hundreds of nodes in view stay smooth.
+ * version in `properties.switchyard` (what survives a change of widget order). A widget driven by
+ * a link is greyed and marked "linked"; the node menu converts widgets to inputs and back
+ * (widget-convert.ts). Zoomed out, a node draws less (plain widget boxes, no sockets when tiny
+ * but the pinned ones): hundreds of nodes in view stay smooth.
  */
-import { LGraphNode } from '@comfyorg/litegraph';
+import { LGraphNode, type IContextMenuValue, type LGraphCanvas } from '@comfyorg/litegraph';
 import type { ISerialisedNode } from '@comfyorg/litegraph/dist/types/serialisation';
 import type { IBaseWidget } from '@comfyorg/litegraph/dist/types/widgets';
 import type { NodeDescription, NodeInputDescription } from '../wire.js';
 import { drawRunState, runStroke } from './draw-state.js';
 import { emptyRunState, type NodeRunState } from './run-state.js';
+import { convertMenuOptions, drawLinkedMarks, drawPinnedSockets } from './widget-convert.js';
 import { addInputWidgets, coerceNumber, CONTROL_WIDGET, drawWidgetPlaceholders, nextControlledValue } from './widgets.js';
 
 /**
@@ -138,12 +141,22 @@ export class EditorNode extends LGraphNode implements StatefulNode {
 
   override drawWidgets(ctx: CanvasRenderingContext2D, options: Parameters<LGraphNode['drawWidgets']>[1]): void {
     if (options.lowQuality) drawWidgetPlaceholders(this, ctx);
-    else super.drawWidgets(ctx, options);
+    else {
+      super.drawWidgets(ctx, options);
+      drawLinkedMarks(this, ctx);
+    }
   }
 
   override drawSlots(ctx: CanvasRenderingContext2D, options: Parameters<LGraphNode['drawSlots']>[1]): void {
-    if (options.lowQuality && !options.fromSlot && ctx.getTransform().a < OVERVIEW_SCALE) return;
-    super.drawSlots(ctx, options);
+    const overview = options.lowQuality && !options.fromSlot && ctx.getTransform().a < OVERVIEW_SCALE;
+    if (!overview) super.drawSlots(ctx, options);
+    // Sockets converted to inputs show at any zoom (litegraph draws the linked ones when not zoomed out).
+    drawPinnedSockets(this, ctx, options, overview);
+  }
+
+  /** "Convert <input> to input" and back, first in the node's menu. */
+  override getExtraMenuOptions(_canvas: LGraphCanvas, _options: (IContextMenuValue | null)[]): (IContextMenuValue | null)[] {
+    return convertMenuOptions(this, notifyWidgetChange);
   }
 }
 

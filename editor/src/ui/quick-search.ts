@@ -22,15 +22,20 @@ export function closeQuickSearch(): void {
 export function showQuickSearch(options: QuickSearchOptions): void {
   closeQuickSearch();
   const input = el('input', { type: 'search', className: 'quick-search-input', placeholder: 'Add a node…', 'aria-label': 'Search nodes to add', 'data-testid': 'quick-search', autocomplete: 'off' });
-  const list = el('ul', { className: 'quick-search-list', role: 'listbox' });
+  const list = el('ul', { className: 'quick-search-list', role: 'listbox', id: 'quick-search-list', 'aria-label': 'Matching node types' });
+  input.setAttribute('aria-controls', list.id);
   const box = el('div', { className: 'quick-search', role: 'dialog', 'aria-label': 'Add a node' }, [input, list]);
   box.style.left = `${Math.max(8, Math.min(options.at.x, window.innerWidth - 340))}px`;
   box.style.top = `${Math.max(8, Math.min(options.at.y, window.innerHeight - 320))}px`;
   let hits: NodeDescription[] = [];
   let selected = 0;
 
+  // Where the focus goes back to when the box closes (the canvas, usually).
+  const previous = document.activeElement;
   const close = () => {
+    const hadFocus = box.contains(document.activeElement);
     box.remove();
+    if (hadFocus && previous instanceof HTMLElement) previous.focus({ preventScroll: true });
     document.removeEventListener('pointerdown', onOutside, true);
     open = undefined;
   };
@@ -42,7 +47,7 @@ export function showQuickSearch(options: QuickSearchOptions): void {
     hits = searchNodes(options.descriptions, input.value, 12).map((hit) => hit.description);
     selected = Math.min(selected, Math.max(0, hits.length - 1));
     list.replaceChildren(...hits.map((description, index) => {
-      const item = el('li', { role: 'option', 'aria-selected': String(index === selected), className: index === selected ? 'selected' : undefined, 'data-type': description.type }, [
+      const item = el('li', { role: 'option', id: `quick-search-option-${index}`, 'aria-selected': String(index === selected), className: index === selected ? 'selected' : undefined, 'data-type': description.type }, [
         el('span', { className: 'palette-title' }, [description.title]),
         el('span', { className: 'palette-type' }, [`${description.category} · ${description.type}`]),
       ]);
@@ -52,6 +57,9 @@ export function showQuickSearch(options: QuickSearchOptions): void {
       });
       return item;
     }));
+    // Screen readers follow the chosen entry while the focus stays in the box.
+    if (hits.length > 0) input.setAttribute('aria-activedescendant', `quick-search-option-${selected}`);
+    else input.removeAttribute('aria-activedescendant');
   };
   function onOutside(event: PointerEvent) {
     if (!box.contains(event.target as Node)) close();

@@ -265,6 +265,37 @@ test('under an API token the gallery still shows the images (the token travels i
   assert.match((await page.locator('[data-testid="gallery-download"]').first().getAttribute('href')) ?? '', /download=1&token=runs-e2e-token$/);
 });
 
+test('video and audio outputs play in the Gallery: the browser loads them and knows their length', { skip }, async () => {
+  const { page } = browser;
+  await page.goto(`${server.url}/`);
+  await page.waitForSelector('body[data-ready="true"]', { timeout: 15_000 });
+  const answer = await server.request('/api/runs', { method: 'POST', body: { workflow: { nodes: { 1: { type: 'srvtest.media', inputs: { name: 'e2e-clip' } } } }, name: 'e2e/media' } });
+  assert.equal(answer.status, 202);
+  await page.click('[data-testid="dock-tab-gallery"]');
+  const video = page.locator('#dock-panel-gallery [data-testid="gallery-item"][data-kind="video"] video');
+  const audio = page.locator('#dock-panel-gallery [data-testid="gallery-item"][data-kind="audio"] audio');
+  await video.first().waitFor({ timeout: 20_000 });
+  await audio.first().waitFor({ timeout: 20_000 });
+  // Metadata loaded (readyState ≥ 1) means the browser fetched and parsed the file from its URL.
+  interface MediaElement { readyState: number; duration: number; error: { code: number } | null; controls: boolean }
+  const loaded = (selector: string) => page.waitForFunction((css) => {
+    const element = (globalThis as unknown as { document: { querySelector(s: string): MediaElement | null } }).document.querySelector(css);
+    return element !== null && (element.readyState >= 1 || element.error !== null);
+  }, selector, { timeout: 20_000, polling: 100 });
+  for (const selector of ['#dock-panel-gallery [data-kind="video"] video', '#dock-panel-gallery [data-kind="audio"] audio']) {
+    await loaded(selector);
+    const state = await page.evaluate((css) => {
+      const element = (globalThis as unknown as { document: { querySelector(s: string): MediaElement } }).document.querySelector(css);
+      return { error: element.error?.code ?? null, duration: element.duration, controls: element.controls };
+    }, selector);
+    assert.equal(state.error, null, `${selector} failed to load`);
+    assert.ok(Math.abs(state.duration - 1) < 0.2, `${selector} lasts about a second (${state.duration})`);
+    assert.equal(state.controls, true, 'a player with controls');
+  }
+  await page.locator('#dock-panel-gallery [data-kind="video"]').first().scrollIntoViewIfNeeded();
+  await screenshot('runs-08-gallery-media');
+});
+
 test('a run keeps its live states to the tab that ran it: another tab with the same node ids stays untouched', { skip }, async () => {
   const { page } = browser;
   await page.goto(`${server.url}/`);

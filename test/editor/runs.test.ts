@@ -305,6 +305,7 @@ test('a run keeps its live states to the tab that ran it: another tab with the s
     const node = ((globalThis as unknown as EditorGlobal).switchyardEditor.graph._nodes as unknown as { id: number; runState: { status: string; progress?: number } }[]).find((candidate) => candidate.id === nodeId);
     return `${node?.runState.status} ${node?.runState.progress ?? 'no progress'}`;
   }, id);
+  await page.click('[data-testid="dock-tab-queue"]');
   await openWorkflow(page, 'e2e/slow');
   await page.click('[data-testid="run"]');
   await waitFor(page, () => (globalThis as unknown as EditorGlobal).switchyardEditor.graph._nodes.find((node) => node.type === 'srvtest.wait')?.runState.status === 'running', undefined);

@@ -10,6 +10,7 @@ import { ApiError, captureTokenFromAddress, getJson, setToken } from './api.js';
 import { addNode, createCanvas, fitView as fitCanvasView, wireCanvasInteractions } from './app/canvas.js';
 import { markModified, type EditorContext, type StatusKind } from './app/context.js';
 import { connectLive } from './app/live.js';
+import { followServerOptions } from './app/live-options.js';
 import { runGraph } from './app/run.js';
 import { exportJson, importFile, openFromServer, pickAndImport, saveWorkflow } from './app/workflows.js';
 import { createWorkspace } from './app/workspace.js';
@@ -76,6 +77,7 @@ async function start(): Promise<void> {
   };
   const live = connectLive(ctx);
   live.onRunEnded(() => toolbar?.setRunning(false));
+  const refreshOptions = followServerOptions(ctx, live);
   const run = () => {
     toolbar?.setRunning(true);
     void runGraph(ctx, live).then((answer) => {
@@ -140,7 +142,7 @@ async function start(): Promise<void> {
     if (ctx.modified) event.preventDefault();
   });
   // For tests and the browser console: the live objects, read-only by convention.
-  Object.assign(window, { switchyardEditor: { graph: setup.graph, canvas: setup.canvas, ctx, live, runPanels, workspace } });
+  Object.assign(window, { switchyardEditor: { graph: setup.graph, canvas: setup.canvas, ctx, live, runPanels, workspace, refreshOptions } });
   status(`Ready: ${descriptions.length} node types. Double-click the canvas or use the palette to add nodes.`, 'ok');
   document.body.dataset.ready = 'true';
 }

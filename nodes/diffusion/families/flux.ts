@@ -38,7 +38,7 @@ import { FLUX_CLIP_TEXT_ENCODER, FLUX_T5_ENCODER, FLUX_TRANSFORMER, FLUX_VAE_DEC
 import { floatInput, hasInput, idsInput, inputInfo, readFloat, scalarInput } from './shared/tensors.js';
 import { mixPredictions } from './shared/guidance.js';
 import { stackConditioning } from './shared/unet.js';
-import { decodeLatent, encodePixels } from './shared/vae.js';
+import { vaeMethods } from './shared/vae.js';
 
 /** Latent → RGB factors for previews on model-space Flux latents (ComfyUI's table). */
 export const FLUX_PREVIEW_FACTORS = [
@@ -254,10 +254,7 @@ export const loadFlux: FamilyLoader = async ({ id, dir, manifest, sessionOptions
       // `shape` is optional until the sampler passes it; see the module header.
       sigmas: (name: SchedulerName, steps: number, shape?: LatentShape) => flowSigmas(name, steps, fluxShift(shiftConfig, shape ? imageSeqLen(shape) : undefined)),
       denoise: (x, shape, sigma, conds, options) => fluxDenoise(denoiser, x, shape, sigma, conds, options),
-      async decode(latent, shape) {
-        return (await decodeLatent(vaeDecoder, latent, shape)).pixels;
-      },
-      encodeImage: vaeEncoder ? (pixels, width, height) => encodePixels(vaeEncoder, pixels, width, height, latentChannels) : undefined,
+      ...vaeMethods(vaeDecoder, vaeEncoder, latentChannels),
     };
     return { value: runtime, bytes: opened.bytes, release: opened.release };
   } catch (error) {

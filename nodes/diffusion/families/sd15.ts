@@ -12,8 +12,8 @@ import type { ConditioningValue, DiffusionRuntime, Prediction } from '../model/t
 import { scaledLinearSchedule } from '../sampling/sigmas.js';
 import { encodeClip } from './shared/clip-encode.js';
 import { floatInput, hasInput } from './shared/tensors.js';
-import { discreteSigmas, guidanceEmbedding, unetDenoise } from './shared/unet.js';
-import { decodeLatent, encodePixels } from './shared/vae.js';
+import { discreteSigmas, guidanceEmbedding, unetAffine, unetDenoise } from './shared/unet.js';
+import { vaeMethods } from './shared/vae.js';
 
 /** Latent → RGB factors for previews (SD 1.x VAE). */
 export const SD15_PREVIEW_FACTORS = [
@@ -70,10 +70,8 @@ export const loadSd15: FamilyLoader = async ({ id, dir, manifest, sessionOptions
     },
     sigmas: (scheduler, steps) => discreteSigmas(schedule, scheduler, steps),
     denoise: (x, shape, sigma, conds, options) => unetDenoise(unetModel, x, shape, sigma, conds, options),
-    async decode(latent, shape) {
-      return (await decodeLatent(vaeDecoder, latent, shape)).pixels;
-    },
-    encodeImage: vaeEncoder ? (pixels, width, height) => encodePixels(vaeEncoder, pixels, width, height, latentChannels) : undefined,
+    affine: unetAffine(unetModel),
+    ...vaeMethods(vaeDecoder, vaeEncoder, latentChannels),
   };
   return { value: runtime, bytes: opened.bytes, release: opened.release };
 };

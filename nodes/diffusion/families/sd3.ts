@@ -22,15 +22,15 @@ import ort from 'onnxruntime-node';
 import { SwitchyardError, type OpenedSession, type SessionInfo } from '../../../engine/nodes/index.js';
 import type { FamilyLoader } from '../model/load.js';
 import { manifestNumber, openComponents, readClipTokenizer, readJsonFile } from '../model/folder.js';
-import type { ConditioningValue, DenoiseOptions, DiffusionRuntime, LatentShape } from '../model/types.js';
+import type { AffineDenoiser, AffinePrediction, ConditioningValue, DenoiseOptions, DiffusionRuntime, LatentShape } from '../model/types.js';
 import { flowSigmas } from '../sampling/flow-sigmas.js';
 import { parsePromptWeights } from '../text/prompt-weights.js';
 import { T5Tokenizer } from '../text/t5-tokenizer.js';
 import { applyPromptWeights, encodeClip, penultimateHiddenOutput } from './shared/clip-encode.js';
-import { floatInput, hasInput, idsInput, readFloat, scalarInput } from './shared/tensors.js';
+import { floatInput, floatSlot, hasInput, idsInput, readFloat, scalarSlot, type FloatSlot, type ScalarSlot } from './shared/tensors.js';
 import { cleanEstimate } from './shared/guidance.js';
 import { stackConditioning } from './shared/unet.js';
-import { decodeLatent, encodePixels } from './shared/vae.js';
+import { vaeMethods } from './shared/vae.js';
 import { SD3_TEXT_ENCODER, SD3_TEXT_ENCODER_2, SD3_TEXT_ENCODER_3, SD3_TRANSFORMER, SD3_VAE_DECODER, SD3_VAE_ENCODER } from './sd3-contracts.js';
 
 export const SD3_SCALING_FACTOR = 1.5305;
@@ -244,13 +244,68 @@ export const loadSd3: FamilyLoader = async ({ id, dir, manifest, sessionOptions 
     },
     sigmas: (name, steps) => flowSigmas(name, steps, flowShiftValue),
     denoise: (x, shape, sigma, conds, options) => transformerDenoise(id, transformer, x, shape, sigma, conds, options),
-    async decode(latent, shape) {
-      return (await decodeLatent(vaeDecoder, latent, shape)).pixels;
-    },
-    encodeImage: vaeEncoder ? (pixels, width, height) => encodePixels(vaeEncoder, pixels, width, height, latentChannels) : undefined,
+    affine: transformerAffine(id, transformer),
+    ...vaeMethods(vaeDecoder, vaeEncoder, latentChannels),
   };
   return { value: runtime, bytes: opened.bytes, release: opened.release };
 };
+
+interface TransformerFeeds {
+  input: Float32Array;
+  conds: readonly ConditioningValue[];
+  latents: FloatSlot;
+  timestep: ScalarSlot;
+  feeds: Record<string, ort.Tensor>;
+}
+
+/** The feeds of one sampling call, built on its first step; then only the timestep (and an fp16 copy of the input) change. */
+function transformerFeeds(transformer: OpenedSession, input: Float32Array, shape: LatentShape, conds: readonly ConditioningValue[], options: DenoiseOptions): TransformerFeeds {
+  const build = (): TransformerFeeds => {
+    const batch = conds.length;
+    const hidden = stackConditioning(conds, 'hidden');
+    const pooled = stackConditioning(conds, 'pooled');
+    const latents = floatSlot(transformer.info, 'hidden_states', input, [batch, shape.channels, shape.height, shape.width]);
+    const timestep = scalarSlot(transformer.info, 'timestep', batch);
+    const feeds = {
+      hidden_states: latents.tensor,
+      encoder_hidden_states: floatInput(transformer.info, 'encoder_hidden_states', hidden.data, hidden.dims),
+      pooled_projections: floatInput(transformer.info, 'pooled_projections', pooled.data, pooled.dims),
+      timestep: timestep.tensor,
+    };
+    return { input, conds, latents, timestep, feeds };
+  };
+  if (!options.scratch) return build();
+  const kept = options.scratch.keep('transformer.feeds', () => ({ current: build() }));
+  if (kept.current.input !== input || kept.current.conds !== conds) kept.current = build();
+  return kept.current;
+}
+
+/**
+ * One transformer call on `input` ([uncond, cond] copies of x, or cond alone) → the raw
+ * velocities and the map to the clean estimate x − σ·v (after the cfg mix).
+ */
+async function transformerPredict(model: string, transformer: OpenedSession, input: Float32Array, shape: LatentShape, sigma: number, conds: readonly ConditioningValue[], options: DenoiseOptions): Promise<AffinePrediction> {
+  const size = shape.channels * shape.height * shape.width;
+  const batch = conds.length;
+  if (input.length !== size * batch) throw new RangeError(`the transformer input holds ${input.length} values, [${batch}, ${shape.channels}, ${shape.height}, ${shape.width}] needed`);
+  const { latents, timestep, feeds } = transformerFeeds(transformer, input, shape, conds, options);
+  latents.refresh();
+  timestep.set(sigma * TRAIN_TIMESTEPS);
+  const out = await transformer.session.run(feeds);
+  const velocity = readFloat(out.out_hidden_states, 'out_hidden_states');
+  if (velocity.length !== size * batch) {
+    throw new SwitchyardError('model_contract_mismatch', `model ${model}: the transformer answered ${velocity.length} values for a [${batch}, ${shape.channels}, ${shape.height}, ${shape.width}] latent`, { model, component: 'transformer' });
+  }
+  return { raw: velocity, a: 1, b: -sigma };
+}
+
+/** The transformer as a fusable denoiser: its input is x itself (k = 1). */
+function transformerAffine(model: string, transformer: OpenedSession): AffineDenoiser {
+  return {
+    inputScale: () => 1,
+    predict: (input, shape, sigma, conds, options) => transformerPredict(model, transformer, input, shape, sigma, conds, options),
+  };
+}
 
 /** One transformer call on [uncond, cond] (or cond alone): the cfg-mixed velocity v → clean estimate x − σ·v. */
 async function transformerDenoise(model: string, transformer: OpenedSession, x: Float32Array, shape: LatentShape, sigma: number, conds: readonly ConditioningValue[], options: DenoiseOptions): Promise<Float32Array> {
@@ -258,18 +313,6 @@ async function transformerDenoise(model: string, transformer: OpenedSession, x: 
   const batch = conds.length;
   const latents = options.scratch?.get('transformer.hidden_states', size * batch) ?? new Float32Array(size * batch);
   for (let b = 0; b < batch; b++) latents.set(x, b * size);
-  const hidden = stackConditioning(conds, 'hidden');
-  const pooled = stackConditioning(conds, 'pooled');
-  const inputs: Record<string, ort.Tensor> = {
-    hidden_states: floatInput(transformer.info, 'hidden_states', latents, [batch, shape.channels, shape.height, shape.width]),
-    encoder_hidden_states: floatInput(transformer.info, 'encoder_hidden_states', hidden.data, hidden.dims),
-    pooled_projections: floatInput(transformer.info, 'pooled_projections', pooled.data, pooled.dims),
-    timestep: scalarInput(transformer.info, 'timestep', sigma * TRAIN_TIMESTEPS, batch),
-  };
-  const out = await transformer.session.run(inputs);
-  const velocity = readFloat(out.out_hidden_states, 'out_hidden_states');
-  if (velocity.length !== size * batch) {
-    throw new SwitchyardError('model_contract_mismatch', `model ${model}: the transformer answered ${velocity.length} values for a [${batch}, ${shape.channels}, ${shape.height}, ${shape.width}] latent`, { model, component: 'transformer' });
-  }
-  return cleanEstimate(x, velocity, batch, options.cfg, 1, -sigma);
+  const { raw, a, b } = await transformerPredict(model, transformer, latents, shape, sigma, conds, options);
+  return cleanEstimate(x, raw, batch, options.cfg, a, b);
 }

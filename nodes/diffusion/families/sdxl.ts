@@ -17,8 +17,8 @@ import { scaledLinearSchedule } from '../sampling/sigmas.js';
 import { encodeClip, penultimateHiddenOutput } from './shared/clip-encode.js';
 import { predictionOf } from './sd15.js';
 import { floatInput } from './shared/tensors.js';
-import { discreteSigmas, stackConditioning, unetDenoise } from './shared/unet.js';
-import { decodeLatent, encodePixels } from './shared/vae.js';
+import { discreteSigmas, stackConditioning, unetAffine, unetDenoise } from './shared/unet.js';
+import { vaeMethods } from './shared/vae.js';
 import { SDXL_TEXT_ENCODER, SDXL_TEXT_ENCODER_2, SDXL_UNET, SDXL_VAE_DECODER, SDXL_VAE_ENCODER } from './sdxl-contracts.js';
 
 /** Latent → RGB factors for previews (SDXL VAE). */
@@ -166,10 +166,8 @@ export const loadSdxl: FamilyLoader = async ({ id, dir, manifest, sessionOptions
     },
     sigmas: (scheduler, steps) => discreteSigmas(schedule, scheduler, steps),
     denoise: (x, shape, sigma, conds, options) => unetDenoise(unetModel, x, shape, sigma, conds, options),
-    async decode(latent, shape) {
-      return (await decodeLatent(vaeDecoder, latent, shape)).pixels;
-    },
-    encodeImage: vaeEncoder ? (pixels, width, height) => encodePixels(vaeEncoder, pixels, width, height, latentChannels) : undefined,
+    affine: unetAffine(unetModel),
+    ...vaeMethods(vaeDecoder, vaeEncoder, latentChannels),
   };
   return { value: runtime, bytes: opened.bytes, release: opened.release };
 };

@@ -77,6 +77,42 @@ export interface DenoiseOptions {
 export interface ScratchBuffers {
   /** A buffer of exactly `length` values (contents left from its last use). */
   get(name: string, length: number): Float32Array;
+  /**
+   * The value `make` gave the first time `name` was asked for in this sampling call (input
+   * tensors and feeds over the same buffers, built once instead of every step).
+   */
+  keep<T>(name: string, make: () => T): T;
+}
+
+/** A VAE decoder's output as it comes: planar RGB in −1..1, [3, height, width]. */
+export interface PlanarImage {
+  data: Float32Array;
+  width: number;
+  height: number;
+}
+
+/** One network call's raw output and the affine map from it to the clean estimate. */
+export interface AffinePrediction {
+  /** [batch, size]: [negative, positive] or a single prediction. */
+  raw: Float32Array;
+  /** The clean estimate is a·x + b·p, p the raw output mixed by classifier-free guidance. */
+  a: number;
+  b: number;
+}
+
+/**
+ * A denoiser split so that the sampler can fuse its passes (families whose network input is the
+ * latent times a factor and whose clean estimate is affine in the output: SD 1.x/2.x, SDXL, SD3).
+ * `denoise` stays the reference: fusing gives the same values bit for bit.
+ */
+export interface AffineDenoiser {
+  /** k in the network input x·k at noise level σ (c_in = 1/√(σ²+1) for UNets, 1 for SD3). */
+  inputScale(sigma: number): number;
+  /**
+   * One network call on `input` — `conds.length` copies of x·k, written by the caller into
+   * the same buffer every step of a sampling call — answering the raw output and its map.
+   */
+  predict(input: Float32Array, shape: LatentShape, sigma: number, conds: readonly ConditioningValue[], options: DenoiseOptions): Promise<AffinePrediction>;
 }
 
 /** A loaded diffusion model folder, family-specific inside, uniform outside. */
@@ -115,8 +151,14 @@ export interface DiffusionRuntime {
    * network output, so the raw outputs are mixed first and converted once.
    */
   denoise(x: Float32Array, shape: LatentShape, sigma: number, conds: readonly ConditioningValue[], options: DenoiseOptions): Promise<Float32Array>;
+  /** The same evaluation split for a fused sampler loop, where the family allows it. */
+  readonly affine?: AffineDenoiser;
   /** Raw latents of one item → RGB pixels, row-major HWC in 0..1. */
   decode(latent: Float32Array, shape: LatentShape): Promise<Float32Array>;
+  /** Raw latents of one item → the decoder's planar RGB in −1..1, for a one-pass conversion to any layout. */
+  decodePlanar(latent: Float32Array, shape: LatentShape): Promise<PlanarImage>;
   /** RGB pixels (HWC, 0..1) → raw latents (the distribution's mean); absent without a VAE encoder. */
   encodeImage?(pixels: Float32Array, width: number, height: number): Promise<Float32Array>;
+  /** Planar RGB in −1..1 ([3, height, width]) → raw latents; absent without a VAE encoder. */
+  encodePlanar?(planar: Float32Array, width: number, height: number): Promise<Float32Array>;
 }

@@ -7,13 +7,20 @@
  * preview; an interruption stops between steps. `denoise` < 1 starts part way down a longer
  * schedule (img2img). Noise comes from our seeded PRNG: the same seed gives the same latents
  * bit for bit on the same model and providers; 0 is a seed like any other.
+ *
+ * Families with an `affine` denoiser (SD 1.x/2.x, SDXL, SD3) run the fused loop: one pass over
+ * the latent per step (cfg mix, clean estimate, update, next network input), the network's
+ * tensors and feeds built once per call, scratch buffers reused — the same values bit for bit
+ * as the reference loop over `denoise`, which the others (Flux's packed tokens) run.
  */
 import { SwitchyardError, type ImageValue, type LatentValue } from '../../../engine/nodes/index.js';
-import type { ConditioningValue, DiffusionRuntime, LatentShape, SamplerName, SchedulerName } from '../model/types.js';
+import type { AffineDenoiser, ConditioningValue, DenoiseOptions, DiffusionRuntime, LatentShape, SamplerName, SchedulerName } from '../model/types.js';
+import { scaleInto } from '../families/shared/unet.js';
 import { createScratch } from './scratch.js';
+import { fusedStep, stepRule } from '../sampling/fused-step.js';
 import { SeededRandom } from '../sampling/noise.js';
 import { ddimStep, dpmpp2mStep, eulerAncestralFlowStep, eulerAncestralStep, eulerStep, lcmStep } from '../sampling/steps.js';
-import { latentFor, previewImage, toModelSpace, toRawSpace } from './latent.js';
+import { latentFor, previewImage } from './latent.js';
 
 export interface SampleRequest {
   positive: ConditioningValue;
@@ -67,38 +74,112 @@ export async function sample(runtime: DiffusionRuntime, request: SampleRequest):
   if (denoise === 0 || request.steps === 0) return { kind: 'latent', samples: { dims: [batch, shape.channels, shape.height, shape.width], data: data.slice() } };
 
   const sigmas = samplingSigmas(runtime, request.scheduler, request.steps, denoise, shape);
-  const steps = sigmas.length - 1;
   const size = shape.channels * shape.height * shape.width;
   const random = new SeededRandom(request.seed);
   const noise = request.addNoise === false ? new Float32Array(batch * size) : random.gaussian(batch * size);
-  const conds = single ? [request.positive] : [request.negative!, request.positive];
-  const guidance = request.positive.guidance ?? request.cfg;
-  const flow = runtime.prediction === 'flow';
-  const previewEvery = request.previewEvery ?? Math.max(1, Math.round(steps / 8));
+  const run: SamplingRun = {
+    runtime,
+    request,
+    shape,
+    sigmas,
+    steps: sigmas.length - 1,
+    size,
+    conds: single ? [request.positive] : [request.negative!, request.positive],
+    options: { cfg: request.cfg, guidance: request.positive.guidance ?? request.cfg, scratch: createScratch() },
+    flow: runtime.prediction === 'flow',
+    random,
+    items: batch,
+    previewEvery: request.previewEvery ?? Math.max(1, Math.round((sigmas.length - 1) / 8)),
+  };
   const out = new Float32Array(batch * size);
-  const scratch = createScratch();
-
+  const x = new Float32Array(size);
+  const { scale, shift } = runtime;
+  const inverse = 1 / scale;
+  const s0 = sigmas[0]!;
   for (let b = 0; b < batch; b++) {
-    const x = toModelSpace(runtime, data.subarray(b * size, (b + 1) * size));
-    const n = noise.subarray(b * size, (b + 1) * size);
-    const s0 = sigmas[0]!;
-    for (let i = 0; i < size; i++) x[i] = flow ? (1 - s0) * x[i]! + s0 * n[i]! : x[i]! + s0 * n[i]!;
-    let previous: Float32Array | null = null;
-    for (let step = 0; step < steps; step++) {
-      aborted(request.signal);
-      const sigma = sigmas[step]!;
-      const next = sigmas[step + 1]!;
-      const denoised = await runtime.denoise(x, shape, sigma, conds, { cfg: request.cfg, guidance, scratch });
-      if (denoised.length !== size) throw new SwitchyardError('model_contract_mismatch', `model ${runtime.id}: the denoiser answered ${denoised.length} values for a ${size}-value latent`, { model: runtime.id });
-      applyStep(request.sampler, { x, denoised, previous, sigmaPrev: step > 0 ? sigmas[step - 1]! : sigma, sigma, next, flow, random, size });
-      previous = denoised;
-      request.onStep?.(b * steps + step + 1, batch * steps);
-      if (request.onPreview && ((step + 1) % previewEvery === 0) && step + 1 < steps) request.onPreview(previewImage(runtime, denoised, shape));
+    // Into model space and noised to the first sigma, in one pass.
+    const offset = b * size;
+    for (let i = 0; i < size; i++) {
+      const m = Math.fround((data[offset + i]! - shift) * scale);
+      const n = noise[offset + i]!;
+      x[i] = run.flow ? (1 - s0) * m + s0 * n : m + s0 * n;
     }
-    out.set(toRawSpace(runtime, x), b * size);
+    await (runtime.affine ? sampleFused(run, runtime.affine, x, b) : sampleGeneric(run, x, b));
+    for (let i = 0; i < size; i++) out[offset + i] = x[i]! * inverse + shift;
   }
   aborted(request.signal);
   return { kind: 'latent', samples: { dims: [batch, shape.channels, shape.height, shape.width], data: out } };
+}
+
+/** What every step of one sampling call shares. */
+interface SamplingRun {
+  runtime: DiffusionRuntime;
+  request: SampleRequest;
+  shape: LatentShape;
+  sigmas: number[];
+  steps: number;
+  size: number;
+  conds: ConditioningValue[];
+  options: DenoiseOptions;
+  flow: boolean;
+  random: SeededRandom;
+  /** Latent items sampled one after another. */
+  items: number;
+  previewEvery: number;
+}
+
+function previewDue(run: SamplingRun, step: number): boolean {
+  return run.request.onPreview !== undefined && (step + 1) % run.previewEvery === 0 && step + 1 < run.steps;
+}
+
+/**
+ * The fused loop: the sampler writes the network input itself, and one pass per step mixes the
+ * raw output, forms the clean estimate, updates x and writes the next input (sampling/fused-step.ts).
+ */
+async function sampleFused(run: SamplingRun, affine: AffineDenoiser, x: Float32Array, item: number): Promise<void> {
+  const { runtime, request, shape, sigmas, steps, size, conds, options, random } = run;
+  const batch = conds.length;
+  const scratch = options.scratch!;
+  const input = scratch.get('network.input', size * batch);
+  scaleInto(input, x, affine.inputScale(sigmas[0]!), batch);
+  const estimates = [scratch.get('estimate.0', size), scratch.get('estimate.1', size)] as const;
+  let previous: Float32Array | undefined;
+  for (let step = 0; step < steps; step++) {
+    aborted(request.signal);
+    const sigma = sigmas[step]!;
+    const next = sigmas[step + 1]!;
+    const { raw, a, b } = await affine.predict(input, shape, sigma, conds, options);
+    if (raw.length !== size * batch) throw new SwitchyardError('model_contract_mismatch', `model ${runtime.id}: the network answered ${raw.length} values for ${batch} × a ${size}-value latent`, { model: runtime.id });
+    const rule = stepRule(request.sampler, run.flow, step > 0 ? sigmas[step - 1]! : sigma, sigma, next, previous === undefined);
+    const denoised = estimates[step % 2];
+    fusedStep({
+      x, raw, batch, cfg: request.cfg, a, b, rule, denoised, input,
+      noise: rule.needsNoise ? random.fill(scratch.get('noise', size)) : undefined,
+      previous,
+      // After the last step the input is written but never read again.
+      inputScale: step + 1 < steps ? affine.inputScale(next) : 1,
+    });
+    previous = denoised;
+    request.onStep?.(item * steps + step + 1, run.items * steps);
+    if (previewDue(run, step)) request.onPreview!(previewImage(runtime, denoised, shape));
+  }
+}
+
+/** The reference loop: the family's `denoise` answers the clean estimate, then the sampler updates x. */
+async function sampleGeneric(run: SamplingRun, x: Float32Array, item: number): Promise<void> {
+  const { runtime, request, shape, sigmas, steps, size, conds, options } = run;
+  let previous: Float32Array | null = null;
+  for (let step = 0; step < steps; step++) {
+    aborted(request.signal);
+    const sigma = sigmas[step]!;
+    const next = sigmas[step + 1]!;
+    const denoised = await runtime.denoise(x, shape, sigma, conds, options);
+    if (denoised.length !== size) throw new SwitchyardError('model_contract_mismatch', `model ${runtime.id}: the denoiser answered ${denoised.length} values for a ${size}-value latent`, { model: runtime.id });
+    applyStep(request.sampler, { x, denoised, previous, sigmaPrev: step > 0 ? sigmas[step - 1]! : sigma, sigma, next, flow: run.flow, noise: () => run.random.fill(options.scratch!.get('noise', size)), size });
+    previous = denoised;
+    request.onStep?.(item * steps + step + 1, run.items * steps);
+    if (previewDue(run, step)) request.onPreview!(previewImage(runtime, denoised, shape));
+  }
 }
 
 interface StepState {
@@ -109,24 +190,25 @@ interface StepState {
   sigma: number;
   next: number;
   flow: boolean;
-  random: SeededRandom;
+  /** This step's fresh noise (drawn only by the samplers that add some). */
+  noise: () => Float32Array;
   size: number;
 }
 
 function applyStep(sampler: SamplerName, s: StepState): void {
   switch (sampler) {
     case 'euler_ancestral':
-      if (s.flow) eulerAncestralFlowStep(s.x, s.denoised, s.sigma, s.next, s.random.gaussian(s.size));
-      else eulerAncestralStep(s.x, s.denoised, s.sigma, s.next, s.random.gaussian(s.size));
+      if (s.flow) eulerAncestralFlowStep(s.x, s.denoised, s.sigma, s.next, s.noise());
+      else eulerAncestralStep(s.x, s.denoised, s.sigma, s.next, s.noise());
       return;
     case 'ddim':
       ddimStep(s.x, s.denoised, s.sigma, s.next);
       return;
     case 'lcm':
       if (s.flow) {
-        const fresh = s.random.gaussian(s.size);
+        const fresh = s.noise();
         for (let i = 0; i < s.size; i++) s.x[i] = (1 - s.next) * s.denoised[i]! + s.next * fresh[i]!;
-      } else lcmStep(s.x, s.denoised, s.next, s.random.gaussian(s.size));
+      } else lcmStep(s.x, s.denoised, s.next, s.noise());
       return;
     case 'dpmpp_2m':
       dpmpp2mStep(s.x, s.denoised, s.previous, s.sigmaPrev, s.sigma, s.next);
@@ -136,20 +218,5 @@ function applyStep(sampler: SamplerName, s: StepState): void {
   }
 }
 
-/** Decodes every item of a raw LATENT to RGB (HWC, 0..1), one image batch. */
-export async function decodeLatents(runtime: DiffusionRuntime, latent: LatentValue, signal?: AbortSignal): Promise<{ width: number; height: number; count: number; pixels: Float32Array }> {
-  const { batch, shape, data } = latentFor(runtime, latent);
-  const size = shape.channels * shape.height * shape.width;
-  const width = shape.width * runtime.downscale;
-  const height = shape.height * runtime.downscale;
-  const pixels = new Float32Array(batch * width * height * 3);
-  for (let b = 0; b < batch; b++) {
-    aborted(signal);
-    const rgb = await runtime.decode(data.subarray(b * size, (b + 1) * size), shape);
-    if (rgb.length !== width * height * 3) throw new SwitchyardError('model_contract_mismatch', `model ${runtime.id}: the VAE decoder answered ${rgb.length / 3} pixels for a ${width}×${height} image`, { model: runtime.id });
-    pixels.set(rgb, b * width * height * 3);
-  }
-  return { width, height, count: batch, pixels };
-}
-
+export { decodeLatents } from './vae-io.js';
 export type { LatentShape };

@@ -18,68 +18,108 @@ function splitmix64(state: bigint): { next: bigint; value: bigint } {
 }
 
 export class SeededRandom {
-  private s0: number;
-  private s1: number;
-  private s2: number;
-  private s3: number;
-  private spare: number | undefined;
+  /** xoshiro128** state words; a typed array keeps them unboxed int32 in the hot loops. */
+  private readonly state = new Int32Array(4);
+  private spare = 0;
+  private hasSpare = false;
 
   constructor(seed: number) {
     if (!Number.isSafeInteger(seed) || seed < 0) throw new RangeError(`a seed is an integer from 0 to 2^53-1, got ${String(seed)}`);
     let state = BigInt(seed);
-    const words: number[] = [];
-    for (let i = 0; i < 2; i++) {
+    for (let i = 0; i < 4; i += 2) {
       const step = splitmix64(state);
       state = step.next;
-      words.push(Number(step.value & 0xffffffffn), Number(step.value >> 32n));
+      this.state[i] = Number(step.value & 0xffffffffn);
+      this.state[i + 1] = Number(step.value >> 32n);
     }
-    [this.s0, this.s1, this.s2, this.s3] = words as [number, number, number, number];
     // xoshiro's state must not be all zero (splitmix64 never gives that, but be explicit).
-    if ((this.s0 | this.s1 | this.s2 | this.s3) === 0) this.s0 = 1;
+    if ((this.state[0]! | this.state[1]! | this.state[2]! | this.state[3]!) === 0) this.state[0] = 1;
   }
 
   /** The next 32-bit unsigned integer (xoshiro128**). */
   nextUint32(): number {
-    const result = Math.imul(rotl(Math.imul(this.s1, 5), 7), 9) >>> 0;
-    const t = this.s1 << 9;
-    this.s2 ^= this.s0;
-    this.s3 ^= this.s1;
-    this.s1 ^= this.s2;
-    this.s0 ^= this.s3;
-    this.s2 ^= t;
-    this.s3 = rotl(this.s3, 11);
-    return result;
+    return nextWord(this.state);
   }
 
   /** A uniform double in [0, 1) with 53 random bits. */
   nextFloat(): number {
-    const high = this.nextUint32() >>> 5; // 27 bits
-    const low = this.nextUint32() >>> 6; // 26 bits
-    return (high * 67108864 + low) / 9007199254740992;
+    return uniform53(this.state);
   }
 
   /** A standard normal value (Box–Muller; the second value of each pair is kept for the next call). */
   nextGaussian(): number {
-    if (this.spare !== undefined) {
-      const value = this.spare;
-      this.spare = undefined;
-      return value;
+    if (this.hasSpare) {
+      this.hasSpare = false;
+      return this.spare;
     }
-    let u = 0;
-    while (u === 0) u = this.nextFloat();
-    const v = this.nextFloat();
-    const radius = Math.sqrt(-2 * Math.log(u));
-    const angle = 2 * Math.PI * v;
-    this.spare = radius * Math.sin(angle);
-    return radius * Math.cos(angle);
+    const { cos, sin } = boxMuller(this.state);
+    this.spare = sin;
+    this.hasSpare = true;
+    return cos;
   }
 
   /** `count` standard normal values as float32 (latent noise). */
   gaussian(count: number): Float32Array {
-    const out = new Float32Array(count);
-    for (let i = 0; i < count; i++) out[i] = this.nextGaussian();
+    return this.fill(new Float32Array(count));
+  }
+
+  /**
+   * Fills `out` with the next standard normal values — the same ones, in the same order, as
+   * `out.length` calls of nextGaussian() — so a sampler can reuse one buffer step after step.
+   */
+  fill(out: Float32Array): Float32Array {
+    const count = out.length;
+    const state = this.state;
+    let i = 0;
+    if (this.hasSpare && count > 0) {
+      out[i++] = this.spare;
+      this.hasSpare = false;
+    }
+    while (i < count) {
+      let u = 0;
+      while (u === 0) u = uniform53(state);
+      const v = uniform53(state);
+      const radius = Math.sqrt(-2 * Math.log(u));
+      const angle = 2 * Math.PI * v;
+      out[i++] = radius * Math.cos(angle);
+      const second = radius * Math.sin(angle);
+      if (i < count) out[i++] = second;
+      else {
+        this.spare = second;
+        this.hasSpare = true;
+      }
+    }
     return out;
   }
+}
+
+/** One xoshiro128** output, advancing `state` in place. */
+function nextWord(state: Int32Array): number {
+  const s0 = state[0]!;
+  const s1 = state[1]!;
+  const result = Math.imul(rotl(Math.imul(s1, 5), 7), 9) >>> 0;
+  const s2 = state[2]! ^ s0;
+  const s3 = state[3]! ^ s1;
+  state[0] = s0 ^ s3;
+  state[1] = s1 ^ s2;
+  state[2] = s2 ^ (s1 << 9);
+  state[3] = rotl(s3, 11);
+  return result;
+}
+
+function uniform53(state: Int32Array): number {
+  const high = nextWord(state) >>> 5; // 27 bits
+  const low = nextWord(state) >>> 6; // 26 bits
+  return (high * 67108864 + low) / 9007199254740992;
+}
+
+function boxMuller(state: Int32Array): { cos: number; sin: number } {
+  let u = 0;
+  while (u === 0) u = uniform53(state);
+  const v = uniform53(state);
+  const radius = Math.sqrt(-2 * Math.log(u));
+  const angle = 2 * Math.PI * v;
+  return { cos: radius * Math.cos(angle), sin: radius * Math.sin(angle) };
 }
 
 function rotl(x: number, k: number): number {

@@ -70,19 +70,24 @@ export function dpmpp2mStep(x: Float32Array, denoised: ArrayLike<number>, previo
     for (let i = 0; i < x.length; i++) x[i] = denoised[i]!;
     return x;
   }
-  const h = Math.log(sigma) - Math.log(sigmaNext);
-  const ratio = sigmaNext / sigma;
-  const gain = -Math.expm1(-h);
+  const { ratio, gain, a, b } = dpmpp2mCoefficients(sigmaPrev, sigma, sigmaNext);
   if (previous === null) {
     for (let i = 0; i < x.length; i++) x[i] = ratio * x[i]! + gain * denoised[i]!;
     return x;
   }
   sameLength('dpm++ 2m history', x, previous);
-  const r = (Math.log(sigmaPrev) - Math.log(sigma)) / h;
-  const a = 1 + 1 / (2 * r);
-  const b = 1 / (2 * r);
   for (let i = 0; i < x.length; i++) x[i] = ratio * x[i]! + gain * (a * denoised[i]! - b * previous[i]!);
   return x;
+}
+
+/**
+ * DPM-Solver++(2M)'s factors for a step to σ_next > 0: x ← ratio·x + gain·denoised on the first
+ * step, x ← ratio·x + gain·(a·denoised − b·previous) after it.
+ */
+export function dpmpp2mCoefficients(sigmaPrev: number, sigma: number, sigmaNext: number): { ratio: number; gain: number; a: number; b: number } {
+  const h = Math.log(sigma) - Math.log(sigmaNext);
+  const r = (Math.log(sigmaPrev) - Math.log(sigma)) / h;
+  return { ratio: sigmaNext / sigma, gain: -Math.expm1(-h), a: 1 + 1 / (2 * r), b: 1 / (2 * r) };
 }
 
 /**
@@ -93,12 +98,16 @@ export function dpmpp2mStep(x: Float32Array, denoised: ArrayLike<number>, previo
 export function eulerAncestralFlowStep(x: Float32Array, denoised: ArrayLike<number>, sigma: number, sigmaNext: number, noise: ArrayLike<number>, eta = 1): Float32Array {
   sameLength('euler ancestral (flow)', x, denoised);
   sameLength('euler ancestral (flow) noise', x, noise);
+  const { rescale, ratio, renoise } = ancestralFlowCoefficients(sigma, sigmaNext, eta);
+  for (let i = 0; i < x.length; i++) x[i] = rescale * (ratio * x[i]! + (1 - ratio) * denoised[i]!) + noise[i]! * renoise;
+  return x;
+}
+
+/** The flow Euler ancestral step's factors: x ← rescale·(ratio·x + (1 − ratio)·denoised) + renoise·noise. */
+export function ancestralFlowCoefficients(sigma: number, sigmaNext: number, eta = 1): { rescale: number; ratio: number; renoise: number } {
   const down = sigmaNext * (1 + (sigmaNext / sigma - 1) * eta);
   const alphaNext = 1 - sigmaNext;
   const alphaDown = 1 - down;
   const renoise = Math.sqrt(Math.max(0, sigmaNext * sigmaNext - (down * down * alphaNext * alphaNext) / (alphaDown * alphaDown)));
-  const ratio = down / sigma;
-  const rescale = alphaNext / alphaDown;
-  for (let i = 0; i < x.length; i++) x[i] = rescale * (ratio * x[i]! + (1 - ratio) * denoised[i]!) + noise[i]! * renoise;
-  return x;
+  return { rescale: alphaNext / alphaDown, ratio: down / sigma, renoise };
 }

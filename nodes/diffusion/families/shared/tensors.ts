@@ -94,3 +94,39 @@ export function readFloat(tensor: ort.Tensor | undefined, name: string): Float32
   if (tensor.type !== 'float32') throw new Error(`output ${name} is ${tensor.type}, expected float32 or float16`);
   return tensor.data as Float32Array;
 }
+
+/**
+ * A float input kept for a whole sampling call over one buffer: float32 wraps `source` (the
+ * tensor sees every write to it); float16 holds its own copy, converted again by `refresh()`.
+ */
+export interface FloatSlot {
+  readonly tensor: ort.Tensor;
+  readonly source: Float32Array;
+  refresh(): void;
+}
+
+export function floatSlot(info: SessionInfo, name: string, source: Float32Array, dims: readonly number[]): FloatSlot {
+  if (inputInfo(info, name)?.type !== 'float16') return { tensor: new ort.Tensor('float32', source, dims), source, refresh() {} };
+  const bits = new Uint16Array(source.length);
+  const refresh = () => {
+    for (let i = 0; i < source.length; i++) bits[i] = toHalfBits(source[i]!);
+  };
+  refresh();
+  return { tensor: new ort.Tensor('float16', bits, dims), source, refresh };
+}
+
+/** A scalar input (see scalarInput) kept for a sampling call, its value set in place each step. */
+export interface ScalarSlot {
+  readonly tensor: ort.Tensor;
+  set(value: number): void;
+}
+
+export function scalarSlot(info: SessionInfo, name: string, batch: number): ScalarSlot {
+  const tensor = scalarInput(info, name, 0, batch);
+  const data = tensor.data;
+  if (data instanceof BigInt64Array) return { tensor, set: (value) => data.fill(BigInt(Math.round(value))) };
+  if (data instanceof Int32Array) return { tensor, set: (value) => data.fill(Math.round(value)) };
+  if (data instanceof Uint16Array) return { tensor, set: (value) => data.fill(toHalfBits(Math.fround(value))) };
+  const floats = data as Float32Array;
+  return { tensor, set: (value) => floats.fill(value) };
+}

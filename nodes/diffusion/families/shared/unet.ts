@@ -4,14 +4,16 @@
  * its training timestep, the UNet run once on the batch of conditionings, and the output turned
  * into a clean-latent estimate: ε-prediction x − σ·ε; v-prediction x·c_skip + v·c_out with
  * c_skip = 1/(σ²+1), c_out = −σ/√(σ²+1). Family extras (SDXL `text_embeds`/`time_ids`, LCM
- * `timestep_cond`) come from a callback.
+ * `timestep_cond`) come from a callback. `unetAffine` offers the same evaluation split (input
+ * scale; network call → raw output and the affine map) for the sampler's fused loop; within one
+ * sampling call the input tensors and feeds are built once and only the timestep changes.
  */
 import ort from 'onnxruntime-node';
 import type { OpenedSession } from '../../../../engine/nodes/index.js';
 import { karrasSigmas, normalSigmas, sigmaAt, timestepAt, type TrainingSchedule } from '../../sampling/sigmas.js';
-import type { ConditioningValue, DenoiseOptions, LatentShape, SchedulerName } from '../../model/types.js';
+import type { AffineDenoiser, AffinePrediction, ConditioningValue, DenoiseOptions, LatentShape, SchedulerName } from '../../model/types.js';
 import { cleanEstimate } from './guidance.js';
-import { floatInput, readFloat, scalarInput } from './tensors.js';
+import { floatInput, floatSlot, readFloat, scalarSlot, type FloatSlot, type ScalarSlot } from './tensors.js';
 
 /** "simple": every (N/steps)-th training sigma from the top (ComfyUI's definition), then 0. */
 export function simpleSigmas(schedule: TrainingSchedule, steps: number): number[] {
@@ -86,26 +88,73 @@ export function scaleInto(out: Float32Array, x: Float32Array, k: number, batch: 
   for (let b = 1; b < batch; b++) out.copyWithin(b * size, 0, size);
 }
 
-export async function unetDenoise(model: UnetModel, x: Float32Array, shape: LatentShape, sigma: number, conds: readonly ConditioningValue[], options: DenoiseOptions): Promise<Float32Array> {
-  const { cfg, guidance } = options;
-  const { unet } = model;
-  const size = x.length;
+/** c_in = 1/√(σ²+1): the UNet's input scaling at noise level σ. */
+export function unetInputScale(sigma: number): number {
+  return 1 / Math.sqrt(sigma * sigma + 1);
+}
+
+interface UnetFeeds {
+  input: Float32Array;
+  conds: readonly ConditioningValue[];
+  sample: FloatSlot;
+  timestep: ScalarSlot;
+  feeds: Record<string, ort.Tensor>;
+}
+
+/** The feeds of one sampling call: built on its first step, then only the timestep (and an fp16 copy of the input) change. */
+function unetFeeds(model: UnetModel, input: Float32Array, shape: LatentShape, conds: readonly ConditioningValue[], options: DenoiseOptions): UnetFeeds {
+  const build = (): UnetFeeds => {
+    const { unet } = model;
+    const batch = conds.length;
+    const hidden = stackConditioning(conds, 'hidden');
+    const sample = floatSlot(unet.info, 'sample', input, [batch, shape.channels, shape.height, shape.width]);
+    const timestep = scalarSlot(unet.info, 'timestep', batch);
+    const feeds = {
+      sample: sample.tensor,
+      timestep: timestep.tensor,
+      encoder_hidden_states: floatInput(unet.info, 'encoder_hidden_states', hidden.data, hidden.dims),
+      ...model.extras?.(conds, shape, options.guidance),
+    };
+    return { input, conds, sample, timestep, feeds };
+  };
+  if (!options.scratch) return build();
+  const kept = options.scratch.keep('unet.feeds', () => ({ current: build() }));
+  // A sampling call passes the same input buffer and conditionings every step; anything else gets fresh feeds.
+  if (kept.current.input !== input || kept.current.conds !== conds) kept.current = build();
+  return kept.current;
+}
+
+/** The UNet on `input` ([batch, c, h, w] = x·c_in per conditioning) → raw output and the map to the clean estimate. */
+export async function unetPredict(model: UnetModel, input: Float32Array, shape: LatentShape, sigma: number, conds: readonly ConditioningValue[], options: DenoiseOptions): Promise<AffinePrediction> {
   const batch = conds.length;
-  const cIn = 1 / Math.sqrt(sigma * sigma + 1);
-  const scaled = options.scratch?.get('unet.sample', size * batch) ?? new Float32Array(size * batch);
-  scaleInto(scaled, x, cIn, batch);
-  const hidden = stackConditioning(conds, 'hidden');
-  const out = await unet.session.run({
-    sample: floatInput(unet.info, 'sample', scaled, [batch, shape.channels, shape.height, shape.width]),
-    timestep: scalarInput(unet.info, 'timestep', timestepAt(model.schedule, sigma), batch),
-    encoder_hidden_states: floatInput(unet.info, 'encoder_hidden_states', hidden.data, hidden.dims),
-    ...model.extras?.(conds, shape, guidance),
-  });
+  const size = shape.channels * shape.height * shape.width;
+  if (input.length !== size * batch) throw new RangeError(`the UNet input holds ${input.length} values, [${batch}, ${shape.channels}, ${shape.height}, ${shape.width}] needed`);
+  const { sample, timestep, feeds } = unetFeeds(model, input, shape, conds, options);
+  sample.refresh();
+  timestep.set(timestepAt(model.schedule, sigma));
+  const out = await model.unet.session.run(feeds);
   const raw = readFloat(out.out_sample, 'out_sample');
   if (raw.length !== size * batch) throw new Error(`the UNet answered ${raw.length} values for a [${batch}, ${shape.channels}, ${shape.height}, ${shape.width}] sample`);
+  const cIn = unetInputScale(sigma);
   return model.prediction === 'v_prediction'
-    ? cleanEstimate(x, raw, batch, cfg, 1 / (sigma * sigma + 1), -sigma * cIn)
-    : cleanEstimate(x, raw, batch, cfg, 1, -sigma);
+    ? { raw, a: 1 / (sigma * sigma + 1), b: -sigma * cIn }
+    : { raw, a: 1, b: -sigma };
+}
+
+/** The UNet as a fusable denoiser (see AffineDenoiser). */
+export function unetAffine(model: UnetModel): AffineDenoiser {
+  return {
+    inputScale: unetInputScale,
+    predict: (input, shape, sigma, conds, options) => unetPredict(model, input, shape, sigma, conds, options),
+  };
+}
+
+export async function unetDenoise(model: UnetModel, x: Float32Array, shape: LatentShape, sigma: number, conds: readonly ConditioningValue[], options: DenoiseOptions): Promise<Float32Array> {
+  const batch = conds.length;
+  const input = options.scratch?.get('unet.sample', x.length * batch) ?? new Float32Array(x.length * batch);
+  scaleInto(input, x, unetInputScale(sigma), batch);
+  const { raw, a, b } = await unetPredict(model, input, shape, sigma, conds, options);
+  return cleanEstimate(x, raw, batch, options.cfg, a, b);
 }
 
 /** LCM's `timestep_cond`: a 256-wide sinusoidal embedding of (guidance − 1)·1000, per batch item. */

@@ -48,3 +48,16 @@ test('a seed that is not an integer from 0 to 2^53-1 is refused', () => {
 /** xoshiro128** seeded by splitmix64(0), checked against an independent Python implementation. */
 const PINNED_UINT32_SEED0: number[] = [3737715805, 2584255861, 2876756834];
 const PINNED_NOISE_SEED12345: number[] = [-1.1018942594528198, 0.14937791228294373, -0.8040518164634705, 1.3393348455429077];
+
+test('fill() continues the nextGaussian() sequence exactly: odd lengths carry the spare value across calls', () => {
+  const reference = new SeededRandom(2024);
+  const expected = Float32Array.from({ length: 1 + 7 + 6 + 3 }, () => reference.nextGaussian());
+  const random = new SeededRandom(2024);
+  const first = random.nextGaussian();
+  const odd = random.fill(new Float32Array(7));
+  const even = random.fill(new Float32Array(6));
+  const rest = random.gaussian(3);
+  assert.deepEqual([Math.fround(first), ...odd, ...even, ...rest], [...expected]);
+  assert.deepEqual([...random.fill(new Float32Array(0))], []);
+  assert.equal(Math.fround(random.nextGaussian()), Math.fround(reference.nextGaussian()), 'the state after them agrees too');
+});

@@ -3,8 +3,10 @@
  * Prints tables of times per node and ratios: our executor vs litegraph's bare `runStep` on the
  * same graphs, growth from 1,000 to 10,000 nodes, and cold / cached / one-widget-changed runs of
  * ComfyUI's reference image chain next to the figures measured for ComfyUI 0.3.64 on this
- * machine kind. Timings are medians of several samples after a warm-up; a sample repeats a fast call until it
- * lasts 20 ms.
+ * machine kind. The overhead table takes its samples in interleaved rounds (every graph and
+ * probe once per round) and reports each cell's median and its fastest round; the other timings
+ * are medians of several samples after a warm-up. A sample repeats a fast call until it lasts
+ * 20 ms.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -162,39 +164,90 @@ function table(title: string, header: string[], rows: string[][]): void {
 
 // ---- scenarios ------------------------------------------------------------------------------
 
+/** One measured thing of the overhead table: a call, and how many calls make one sample. */
+interface Probe {
+  run: () => unknown | Promise<unknown>;
+  inner: number;
+  samples: number[];
+}
+
+/** Warms `fn` up (see timeMs) and answers how many calls one sample of at least `minSampleMs` needs. */
+async function calibrate(fn: () => unknown | Promise<unknown>, warmupMs = 300, minSampleMs = 20): Promise<number> {
+  let inner = 1;
+  const warmupStart = process.hrtime.bigint();
+  for (let i = 0; i < 3 || Number(process.hrtime.bigint() - warmupStart) / 1e6 < warmupMs; i++) {
+    const start = process.hrtime.bigint();
+    await fn();
+    const ms = Number(process.hrtime.bigint() - start) / 1e6;
+    inner = Math.max(1, Math.min(1000, Math.ceil(minSampleMs / Math.max(ms, 1e-3))));
+  }
+  return inner;
+}
+
+async function takeSample(probe: Probe): Promise<void> {
+  const start = process.hrtime.bigint();
+  for (let j = 0; j < probe.inner; j++) await probe.run();
+  probe.samples.push(Number(process.hrtime.bigint() - start) / 1e6 / probe.inner);
+}
+
+/**
+ * Rounds of the overhead table: every round takes one sample of every probe of every graph, so
+ * a slow spell of this shared VM (its speed drifts by up to 2× over tens of seconds) lands on
+ * all cells alike instead of on whichever cell was being measured, and a cell's median and the
+ * growth ratio compare figures taken side by side.
+ */
+const ROUNDS = 21;
+
 async function overheadTable(engine: Engine): Promise<Map<string, number>> {
-  const rows: string[][] = [];
-  const fullMs = new Map<string, number>();
+  interface Cell { shape: Shape; n: number; count: number; exec: Probe; full: Probe; lite: Probe; cachedExec: number }
+  const cells: Cell[] = [];
+  (globalThis as { gc?: () => void }).gc?.();
   for (const shape of ['chain', 'tree'] as const) {
     for (const n of [100, 1_000, 10_000]) {
       const workflow = buildGraph(shape, n);
       const count = Object.keys(workflow.nodes).length;
-      const reps = repsFor(n);
       const checked = await engine.check(workflow);
       if (!checked.valid || !checked.workflow) throw new Error(`bench graph ${shape} ${n} is invalid: ${JSON.stringify(checked.errors).slice(0, 400)}`);
       const valid = checked.workflow;
-      const coldExec = await timeMs(() => createExecutor({ registry: engine.registry, cache: new OutputCache({ maxBytes: 1 << 30 }), folders: engine.folders, log: engine.log }).run(valid), reps);
+      const coldRun = () => createExecutor({ registry: engine.registry, cache: new OutputCache({ maxBytes: 1 << 30 }), folders: engine.folders, log: engine.log }).run(valid);
       const cache = new OutputCache({ maxBytes: 1 << 30 });
       const warm = createExecutor({ registry: engine.registry, cache, folders: engine.folders, log: engine.log });
       await warm.run(valid);
-      const cachedExec = await timeMs(() => warm.run(valid), reps);
-      const full = await timeMs(async () => {
+      const cachedExec = await timeMs(() => warm.run(valid), repsFor(n));
+      const fullRun = async () => {
         engine.cache.clear();
         const outcome = await engine.run(workflow);
         if (outcome.kind !== 'ran' || outcome.result.status !== 'success') throw new Error('bench run failed');
-      }, reps);
-      fullMs.set(`${shape}:${n}`, full);
+      };
       const liteGraph = buildLiteGraph(workflow);
-      const liteMs = await timeMs(() => liteGraph.runStep(1), reps);
-      const perNode = (ms: number) => (ms * 1e6) / count;
-      rows.push([
-        shape, String(count),
-        fmt(perNode(coldExec) / 1000, 3), fmt(perNode(full) / 1000, 3), fmt(cachedExec, 2), fmt(perNode(liteMs), 0),
-        fmt(perNode(coldExec) / perNode(liteMs), 1),
-      ]);
+      const liteRun = () => liteGraph.runStep(1);
+      const probe = async (run: () => unknown | Promise<unknown>): Promise<Probe> => ({ run, inner: await calibrate(run), samples: [] });
+      cells.push({ shape, n, count, exec: await probe(coldRun), full: await probe(fullRun), lite: await probe(liteRun), cachedExec });
     }
   }
-  table('Executor overhead per trivial node (cold = empty cache; full = parse + validate + run)', ['graph', 'nodes', 'executor µs/node', 'full µs/node', 'cached re-run ms', 'litegraph runStep ns/node', 'executor ÷ litegraph'], rows);
+  for (let round = 0; round < ROUNDS; round++) {
+    for (const cell of cells) {
+      await takeSample(cell.exec);
+      await takeSample(cell.full);
+      await takeSample(cell.lite);
+    }
+  }
+  const rows: string[][] = [];
+  const fullMs = new Map<string, number>();
+  for (const cell of cells) {
+    const perNodeUs = (ms: number) => (ms * 1000) / cell.count;
+    const exec = median(cell.exec.samples);
+    const full = median(cell.full.samples);
+    const lite = median(cell.lite.samples);
+    fullMs.set(`${cell.shape}:${cell.n}`, full);
+    rows.push([
+      cell.shape, String(cell.count),
+      fmt(perNodeUs(exec), 3), fmt(perNodeUs(Math.min(...cell.exec.samples)), 3), fmt(perNodeUs(full), 3), fmt(cell.cachedExec, 2), fmt(perNodeUs(lite) * 1000, 0),
+      fmt(exec / lite, 1),
+    ]);
+  }
+  table(`Executor overhead per trivial node (cold = empty cache; full = parse + validate + run; medians of ${ROUNDS} interleaved rounds, best = fastest round)`,
+    ['graph', 'nodes', 'executor µs/node', 'best µs/node', 'full µs/node', 'cached re-run ms', 'litegraph runStep ns/node', 'executor ÷ litegraph'], rows);
   const growth: string[][] = (['chain', 'tree'] as const).map((shape) => {
     const ratio = fullMs.get(`${shape}:10000`)! / fullMs.get(`${shape}:1000`)!;
     return [shape, fmt(fullMs.get(`${shape}:1000`)!, 1), fmt(fullMs.get(`${shape}:10000`)!, 1), fmt(ratio, 2), ratio <= 12 ? 'yes' : 'NO'];

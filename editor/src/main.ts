@@ -73,7 +73,7 @@ async function start(): Promise<void> {
     status,
     workflowName: undefined,
     modified: false,
-    onWorkflowChange: () => toolbar?.showWorkflow(ctx.workflowName, ctx.modified),
+    onWorkflowChange: () => toolbar?.showWorkflow(ctx.workflowName ?? ctx.workflowLabel?.(), ctx.modified),
   };
   const live = connectLive(ctx);
   live.onRunEnded(() => toolbar?.setRunning(false));

@@ -381,6 +381,7 @@ test('a PNG from a run dropped on the canvas opens its workflow; a PNG without o
   assert.equal(state.reroutes, 1, 'with its reroute');
   assert.equal(state.modified, true, 'new to the server until saved');
   assert.equal(state.active, 'switchyard-run.png •', 'the tab is named after the file');
+  assert.equal(await page.locator('[data-testid="workflow-name"]').textContent(), 'switchyard-run.png •', 'and so is the toolbar');
   await screenshot(page, '16-png-dropped');
 
   // Only the API prompt (as an API-format run writes it): laid out anew, skipped nodes absent.

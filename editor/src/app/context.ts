@@ -29,6 +29,8 @@ export interface EditorContext {
   workflows?: WorkflowHost;
   /** Which tab the canvas shows now (live run states go only to the tab that ran); set by app/tabs.ts. */
   currentTab?(): number;
+  /** What an unsaved tab is called (a dropped file's name) while it has no saved name; set by app/tabs.ts. */
+  workflowLabel?(): string | undefined;
 }
 
 /** What workflow files tell the tabs (app/tabs.ts implements it). */

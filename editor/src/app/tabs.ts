@@ -131,7 +131,8 @@ export function createTabs(ctx: EditorContext): Tabs {
       resetHistory(current.history, state, clean ? state : undefined);
       current.view = undefined;
       current.label = label;
-      notify();
+      // The toolbar shows the label too (and the strip redraws through the same call).
+      ctx.onWorkflowChange();
     },
     saved() {
       undo.flush();
@@ -157,6 +158,7 @@ export function createTabs(ctx: EditorContext): Tabs {
   };
   ctx.workflows = host;
   ctx.currentTab = () => current.id;
+  ctx.workflowLabel = () => current.label;
   window.addEventListener('beforeunload', (event) => {
     if (tabs.some((tab) => (tab === current ? ctx.modified : tab.modified))) event.preventDefault();
   });

@@ -1,6 +1,7 @@
 /** Literal coercion as the CLI's `--set` and the server's overrides use it. */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { inspect } from 'node:util';
 import fc from 'fast-check';
 import { checkLiteral, coerceLiteral } from '../../../engine/validate/index.js';
 import { fitsAsIs } from '../../../engine/validate/coerce.js';
@@ -81,11 +82,11 @@ test('checkLiteral lists computed options from the folders, and reports a failin
 
 test('a literal validation takes as it is (fitsAsIs) is exactly one coerceLiteral accepts unchanged', () => {
   const specs: InputSpec[] = [int, float, { type: 'INT' }, { type: 'FLOAT' }, { type: 'BOOLEAN' }, { type: 'STRING' }, { type: 'COMBO', options: ['a', 'b'] }, { type: 'IMAGE' }];
-  const values = fc.oneof(fc.anything(), fc.integer(), fc.double(), fc.constantFrom(-0, 0, 1, 100, 101, 0.5, 1.5, NaN, Infinity, 'a', '3', true, 'true'));
+  const values = fc.oneof(fc.anything(), fc.integer(), fc.double(), fc.constantFrom(-0, 0, 1, 100, 101, 0.5, 1.5, NaN, Infinity, 'a', '3', true, 'true', { toString: null }, Object.create(null)));
   fc.assert(fc.property(fc.constantFrom(...specs), values, (spec, value) => {
     const result = coerceLiteral(spec, value);
     const unchanged = result.ok && Object.is(result.value, value);
-    if (fitsAsIs(spec, value)) assert.ok(unchanged, `fitsAsIs took ${String(value)} for ${spec.type}, coerceLiteral gave ${JSON.stringify(result)}`);
-    else if (spec.type !== 'COMBO') assert.ok(!unchanged, `${String(value)} for ${spec.type} fits as it is but fitsAsIs refused it`);
+    if (fitsAsIs(spec, value)) assert.ok(unchanged, `fitsAsIs took ${inspect(value)} for ${spec.type}, coerceLiteral gave ${inspect(result)}`);
+    else if (spec.type !== 'COMBO') assert.ok(!unchanged, `${inspect(value)} for ${spec.type} fits as it is but fitsAsIs refused it`);
   }), { numRuns: 2000 });
 });

@@ -29,7 +29,8 @@ export function crc32(...parts: Uint8Array[]): number {
   return (crc ^ 0xffffffff) >>> 0;
 }
 
-function chunk(type: string, data: Buffer): Buffer {
+/** One PNG chunk: length, type, data and the CRC over type and data. */
+export function pngChunk(type: string, data: Buffer): Buffer {
   const head = Buffer.alloc(8);
   head.writeUInt32BE(data.length, 0);
   head.write(type, 4, 'latin1');
@@ -48,8 +49,8 @@ function checkKeyword(keyword: string): void {
 /** tEXt when the text is Latin-1, else an uncompressed UTF-8 iTXt chunk. */
 function textChunk(keyword: string, text: string): Buffer {
   checkKeyword(keyword);
-  if (/^[\x00-\xff]*$/.test(text) && !text.includes('\0')) return chunk('tEXt', Buffer.concat([Buffer.from(keyword, 'latin1'), Buffer.from([0]), Buffer.from(text, 'latin1')]));
-  return chunk('iTXt', Buffer.concat([Buffer.from(keyword, 'latin1'), Buffer.from([0, 0, 0, 0, 0]), Buffer.from(text, 'utf8')]));
+  if (/^[\x00-\xff]*$/.test(text) && !text.includes('\0')) return pngChunk('tEXt', Buffer.concat([Buffer.from(keyword, 'latin1'), Buffer.from([0]), Buffer.from(text, 'latin1')]));
+  return pngChunk('iTXt', Buffer.concat([Buffer.from(keyword, 'latin1'), Buffer.from([0, 0, 0, 0, 0]), Buffer.from(text, 'utf8')]));
 }
 
 /** JSON with every non-ASCII character escaped, as ComfyUI writes it (keeps tEXt plain ASCII). */

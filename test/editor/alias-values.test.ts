@@ -5,13 +5,8 @@
  * that lack the control value or carry early ComfyUI's boolean — and writes values back with
  * ignored and trailing positions exactly as loaded.
  */
-import { after, before, test } from 'node:test';
+import { before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
-import { build } from 'esbuild';
 import { savedToApi, type SavedWorkflow } from '../../engine/graph/index.js';
 import { describeAlias } from '../../engine/nodes/alias-layout.js';
 import type { AliasWidgetValue } from '../../engine/nodes/description-schema.js';
@@ -22,7 +17,7 @@ import diffusionPack from '../../nodes/diffusion/index.js';
 import imagePack from '../../nodes/image/index.js';
 import { ksampler } from '../../nodes/diffusion/nodes/ksampler.js';
 import { loadImage } from '../../nodes/image/load.js';
-import { repoRoot } from '../helpers/repo.js';
+import { importEditorModules } from './editor-modules.js';
 
 interface AliasValues { inputs: Map<string, unknown>; controls: Map<string, string>; ignored: unknown[]; rest: unknown[] }
 interface AliasLogic {
@@ -30,16 +25,12 @@ interface AliasLogic {
   writeAliasValues(layout: readonly AliasWidgetValue[], current: (slot: AliasWidgetValue) => unknown, loaded?: AliasValues): unknown[];
 }
 
-const dir = mkdtempSync(join(tmpdir(), 'switchyard-alias-values-'));
 let logic: AliasLogic;
 
 before(async () => {
-  const outfile = join(dir, 'alias-values.mjs');
-  await build({ entryPoints: [join(repoRoot, 'editor', 'src', 'graph', 'alias-values.ts')], bundle: true, platform: 'node', format: 'esm', outfile, logLevel: 'silent' });
-  logic = (await import(pathToFileURL(outfile).href)) as AliasLogic;
+  logic = await importEditorModules<AliasLogic>('graph/alias-values.ts');
 });
 
-after(() => rmSync(dir, { recursive: true, force: true }));
 
 const typeOf = (node: AnyNodeType) => (input: string) => (node.inputs as Record<string, InputSpec>)[input]?.type;
 const samplerLayout = () => describeAlias(ksampler, ksampler.aliasList[0]!).widgets_values;

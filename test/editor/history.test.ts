@@ -4,14 +4,9 @@
  * states, a new edit drops the redoable ones, the list stays bounded, undoing back to the saved
  * state counts as clean, and each shortcut key maps to its command (and text keys to none).
  */
-import { after, before, test } from 'node:test';
+import { before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
-import { build } from 'esbuild';
-import { repoRoot } from '../helpers/repo.js';
+import { importEditorModules } from './editor-modules.js';
 
 interface History { states: string[]; index: number; limit: number; clean: string | undefined }
 interface Key { key: string; ctrlKey?: boolean; metaKey?: boolean; shiftKey?: boolean; altKey?: boolean }
@@ -29,31 +24,11 @@ interface Logic {
   SHORTCUTS: { group: string; items: { keys: string; action: string }[] }[];
 }
 
-const dir = mkdtempSync(join(tmpdir(), 'switchyard-editor-history-'));
 let logic: Logic;
 
 before(async () => {
-  const src = join(repoRoot, 'editor', 'src', 'app');
-  const outfile = join(dir, 'history.mjs');
-  await build({
-    stdin: {
-      contents: [
-        `export * from ${JSON.stringify(join(src, 'history.ts'))};`,
-        `export { commandFor, SHORTCUTS } from ${JSON.stringify(join(src, 'shortcuts.ts'))};`,
-      ].join('\n'),
-      resolveDir: src,
-      loader: 'ts',
-    },
-    bundle: true,
-    platform: 'node',
-    format: 'esm',
-    outfile,
-    logLevel: 'silent',
-  });
-  logic = (await import(pathToFileURL(outfile).href)) as Logic;
+  logic = await importEditorModules<Logic>('app/history.ts', 'app/shortcuts.ts');
 });
-
-after(() => rmSync(dir, { recursive: true, force: true }));
 
 test('undo and redo walk the recorded states; an unchanged state is not a step', () => {
   const history = logic.createHistory('a', 10, 'a');

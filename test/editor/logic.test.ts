@@ -5,15 +5,10 @@
  * control mode within their range, numbers are coerced as the input declares, node search
  * finds by title, type id, alias, category and letters in order, and durations read well.
  */
-import { after, before, test } from 'node:test';
+import { before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
-import { build } from 'esbuild';
 import { typesCompatible as engineTypesCompatible } from '../../engine/nodes/data-types.js';
-import { repoRoot } from '../helpers/repo.js';
+import { importEditorModules } from './editor-modules.js';
 
 interface Input { name: string; type: string; optional: boolean; lazy: boolean; widget: boolean; default?: number | string | boolean; min?: number; max?: number; step?: number; round?: number; control?: boolean }
 interface Description { type: string; version: number; title: string; category: string; description: string; pack: string; aliases: string[]; output_node: boolean; never_cache: boolean; inputs: Input[]; outputs: { name: string; type: string }[]; deprecated?: boolean }
@@ -26,33 +21,11 @@ interface EditorLogic {
   formatDuration(ms: number): string;
 }
 
-const dir = mkdtempSync(join(tmpdir(), 'switchyard-editor-logic-'));
 let logic: EditorLogic;
 
 before(async () => {
-  const src = join(repoRoot, 'editor', 'src');
-  const outfile = join(dir, 'logic.mjs');
-  await build({
-    stdin: {
-      contents: [
-        `export { typesCompatible } from ${JSON.stringify(join(src, 'graph', 'type-rules.ts'))};`,
-        `export { nextControlledValue, coerceNumber } from ${JSON.stringify(join(src, 'graph', 'widgets.ts'))};`,
-        `export { searchNodes, byCategory } from ${JSON.stringify(join(src, 'ui', 'node-search.ts'))};`,
-        `export { formatDuration } from ${JSON.stringify(join(src, 'graph', 'run-state.ts'))};`,
-      ].join('\n'),
-      resolveDir: src,
-      loader: 'ts',
-    },
-    bundle: true,
-    platform: 'node',
-    format: 'esm',
-    outfile,
-    logLevel: 'silent',
-  });
-  logic = (await import(pathToFileURL(outfile).href)) as EditorLogic;
+  logic = await importEditorModules<EditorLogic>('graph/type-rules.ts', 'graph/widgets.ts', 'ui/node-search.ts', 'graph/run-state.ts');
 });
-
-after(() => rmSync(dir, { recursive: true, force: true }));
 
 test('the canvas accepts exactly the links the engine accepts', () => {
   const types = ['IMAGE', 'MASK', 'LATENT', 'INT', 'FLOAT', 'STRING', 'COMBO', 'BOOLEAN', '*', 'IMAGE,MASK', 'INT,FLOAT', 'MODEL', 'CUSTOM_PACK_TYPE'];

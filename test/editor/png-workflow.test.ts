@@ -5,17 +5,12 @@
  * ComfyUI writes (tEXt `workflow` and `prompt`), and zTXt / compressed iTXt from other tools;
  * prefer the saved graph over the API prompt; and say clearly why a PNG has no workflow.
  */
-import { after, before, test } from 'node:test';
+import { before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { deflateSync } from 'node:zlib';
-import { build } from 'esbuild';
 import sharp from 'sharp';
-import { asciiJson, crc32, insertPngText, readPngText as serverReadPngText } from '../../nodes/image/png-text.js';
-import { repoRoot } from '../helpers/repo.js';
+import { asciiJson, insertPngText, pngChunk as chunk, readPngText as serverReadPngText } from '../../nodes/image/png-text.js';
+import { importEditorModules } from './editor-modules.js';
 
 interface PngReader {
   isPng(bytes: Uint8Array): boolean;
@@ -23,7 +18,6 @@ interface PngReader {
   workflowFromPng(bytes: Uint8Array): Promise<{ source: 'workflow' | 'prompt'; data: unknown }>;
 }
 
-const dir = mkdtempSync(join(tmpdir(), 'switchyard-png-workflow-'));
 let reader: PngReader;
 let plain: Buffer;
 
@@ -37,28 +31,16 @@ const SAVED = {
 };
 const PROMPT = { '1': { class_type: 'EmptyImage', inputs: { width: 32, height: 32, batch_size: 1, color: 0 } }, '2': { class_type: 'SaveImage', inputs: { images: ['1', 0], filename_prefix: 'ComfyUI' } } };
 
-function chunk(type: string, data: Buffer): Buffer {
-  const head = Buffer.alloc(8);
-  head.writeUInt32BE(data.length, 0);
-  head.write(type, 4, 'latin1');
-  const tail = Buffer.alloc(4);
-  tail.writeUInt32BE(crc32(head.subarray(4, 8), data), 0);
-  return Buffer.concat([head, data, tail]);
-}
-
 /** `png` with extra chunks inserted after IHDR (which is always 25 bytes long after the signature). */
 function withChunks(png: Buffer, ...chunks: Buffer[]): Buffer {
   return Buffer.concat([png.subarray(0, 33), ...chunks, png.subarray(33)]);
 }
 
 before(async () => {
-  const outfile = join(dir, 'png-workflow.mjs');
-  await build({ entryPoints: [join(repoRoot, 'editor', 'src', 'app', 'png-workflow.ts')], bundle: true, platform: 'node', format: 'esm', outfile, logLevel: 'silent' });
-  reader = (await import(pathToFileURL(outfile).href)) as PngReader;
+  reader = await importEditorModules<PngReader>('app/png-workflow.ts');
   plain = await sharp({ create: { width: 4, height: 3, channels: 3, background: { r: 10, g: 20, b: 30 } } }).png().toBuffer();
 });
 
-after(() => rmSync(dir, { recursive: true, force: true }));
 
 test('what SaveImage writes (ASCII-escaped JSON in tEXt) reads back, the saved graph first', async () => {
   const png = insertPngText(plain, { prompt: asciiJson(PROMPT), workflow: asciiJson(SAVED) });

@@ -4,14 +4,9 @@
  * names are kept in a node's properties (tolerating whatever a file holds there), and that
  * names reach litegraph's HTML menu as text.
  */
-import { after, before, test } from 'node:test';
+import { before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
-import { build } from 'esbuild';
-import { repoRoot } from '../helpers/repo.js';
+import { importEditorModules } from './editor-modules.js';
 
 interface State { widget: string; linked: boolean; converted: boolean }
 interface Rules {
@@ -23,16 +18,12 @@ interface Rules {
   menuText(text: string): string;
 }
 
-const dir = mkdtempSync(join(tmpdir(), 'switchyard-widget-rules-'));
 let rules: Rules;
 
 before(async () => {
-  const outfile = join(dir, 'rules.mjs');
-  await build({ entryPoints: [join(repoRoot, 'editor', 'src', 'graph', 'widget-inputs.ts')], bundle: true, platform: 'node', format: 'esm', outfile, logLevel: 'silent' });
-  rules = (await import(pathToFileURL(outfile).href)) as Rules;
+  rules = await importEditorModules<Rules>('graph/widget-inputs.ts');
 });
 
-after(() => rmSync(dir, { recursive: true, force: true }));
 
 test('the menu offers unlinked widgets as inputs, and linked or converted ones back as widgets', () => {
   const states: State[] = [

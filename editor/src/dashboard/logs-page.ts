@@ -10,7 +10,7 @@ import { button, el } from '../ui/dom.js';
 import type { Connection } from './connection.js';
 import { describeError } from './connection.js';
 import { formatClock } from './format.js';
-import { startPolling, type Poller } from './poller.js';
+import { pollWhileShown } from './poller.js';
 import type { DashboardPage } from './tabs.js';
 import { messageLine, showMessage } from './view.js';
 import { LOG_LEVELS, type LogLine, type LogsPage } from './wire.js';
@@ -58,7 +58,6 @@ export function logsPage(connection: Connection): DashboardPage {
     el('div', { className: 'toolbar-row' }, [info, message]),
     list,
   ]);
-  let poller: Poller | undefined;
   let after: number | undefined;
   let generation = 0;
 
@@ -93,7 +92,7 @@ export function logsPage(connection: Connection): DashboardPage {
       const answer = (await (await request('/api/logs', { method: 'DELETE' })).json()) as { cleared: number };
       reset();
       showMessage(message, `Cleared ${answer.cleared} line${answer.cleared === 1 ? '' : 's'}.`, 'ok');
-      await poller?.refresh();
+      await polling.refresh();
     } catch (error) {
       showMessage(message, `Could not clear the logs: ${describeError(error)}`, 'error');
     }
@@ -102,7 +101,7 @@ export function logsPage(connection: Connection): DashboardPage {
   const refilter = () => {
     reset();
     showMessage(message, '', 'info');
-    void poller?.refresh();
+    void polling.refresh();
   };
   level.addEventListener('change', refilter);
   let typing: ReturnType<typeof setTimeout> | undefined;
@@ -111,20 +110,11 @@ export function logsPage(connection: Connection): DashboardPage {
     typing = setTimeout(refilter, 300);
   });
 
+  const polling = pollWhileShown(tick, POLL_MS, (error) => connection.failed(error));
   return {
     id: 'logs',
     title: 'Logs',
     element,
-    show() {
-      poller?.stop();
-      poller = startPolling(tick, POLL_MS, (error) => connection.failed(error));
-    },
-    hide() {
-      poller?.stop();
-      poller = undefined;
-    },
-    refresh() {
-      void poller?.refresh();
-    },
+    ...polling,
   };
 }

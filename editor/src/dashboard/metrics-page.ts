@@ -9,7 +9,7 @@ import { el } from '../ui/dom.js';
 import { drawChart } from './chart.js';
 import type { Connection } from './connection.js';
 import { formatBytes, formatCount, formatMs, formatPercent, formatUptime } from './format.js';
-import { startPolling, type Poller } from './poller.js';
+import { pollWhileShown } from './poller.js';
 import type { DashboardPage } from './tabs.js';
 import { card, facts, muted, table } from './view.js';
 import type { MetricsSnapshot } from './wire.js';
@@ -83,7 +83,6 @@ export function metricsPage(connection: Connection): DashboardPage {
   const chartsHost = el('div', { className: 'charts', 'data-testid': 'charts' });
   const tableHost = el('div', { className: 'cards cards-wide' });
   const element = el('div', {}, [totalsHost, chartsHost, tableHost]);
-  let poller: Poller | undefined;
   const tick = async () => {
     const snapshot = await getJson<MetricsSnapshot>('/api/metrics');
     totalsHost.replaceChildren(...totals(snapshot));
@@ -91,20 +90,11 @@ export function metricsPage(connection: Connection): DashboardPage {
     tableHost.replaceChildren(nodeTable(snapshot));
     connection.ok();
   };
+  const polling = pollWhileShown(tick, POLL_MS, (error) => connection.failed(error));
   return {
     id: 'metrics',
     title: 'Metrics',
     element,
-    show() {
-      poller?.stop();
-      poller = startPolling(tick, POLL_MS, (error) => connection.failed(error));
-    },
-    hide() {
-      poller?.stop();
-      poller = undefined;
-    },
-    refresh() {
-      void poller?.refresh();
-    },
+    ...polling,
   };
 }

@@ -46,3 +46,26 @@ export function startPolling(tick: () => Promise<void>, intervalMs: number, onEr
     },
   };
 }
+
+/** A page's show/hide/refresh when it polls `tick` only while it is shown. */
+export interface PolledPage {
+  show(): void;
+  hide(): void;
+  /** A tick now (resolves when it is done); nothing while the page is hidden. */
+  refresh(): Promise<void>;
+}
+
+export function pollWhileShown(tick: () => Promise<void>, intervalMs: number, onError: (error: unknown) => void): PolledPage {
+  let poller: Poller | undefined;
+  return {
+    show() {
+      poller?.stop();
+      poller = startPolling(tick, intervalMs, onError);
+    },
+    hide() {
+      poller?.stop();
+      poller = undefined;
+    },
+    refresh: () => poller?.refresh() ?? Promise.resolve(),
+  };
+}

@@ -9,7 +9,7 @@ import { el } from '../ui/dom.js';
 import type { Connection } from './connection.js';
 import { formatBytes, formatPercent, formatUptime } from './format.js';
 import { modelsPanel } from './models-panel.js';
-import { startPolling, type Poller } from './poller.js';
+import { pollWhileShown } from './poller.js';
 import type { DashboardPage } from './tabs.js';
 import { badge, card, facts, muted, table } from './view.js';
 import type { HealthReport, PackReport } from './wire.js';
@@ -105,7 +105,6 @@ export function statusPage(connection: Connection): DashboardPage {
   const models = modelsPanel();
   const packsHost = el('div', { className: 'cards cards-wide' });
   const element = el('div', {}, [healthHost, models.element, packsHost]);
-  let poller: Poller | undefined;
 
   const loadPacks = async () => {
     packsHost.replaceChildren(packsCard(await getJson<PackReport>('/api/packs')));
@@ -115,22 +114,20 @@ export function statusPage(connection: Connection): DashboardPage {
     healthHost.replaceChildren(serverCard(health), providersCard(health), machineCard(health), memoryCard(health), queueCacheCard(health));
     connection.ok();
   };
+  const polling = pollWhileShown(tick, POLL_MS, (error) => connection.failed(error));
+  const packs = () => loadPacks().catch((error: unknown) => connection.failed(error));
   return {
     id: 'status',
     title: 'System',
     element,
     show() {
-      poller?.stop();
-      poller = startPolling(tick, POLL_MS, (error) => connection.failed(error));
-      loadPacks().catch((error: unknown) => connection.failed(error));
+      polling.show();
+      void packs();
     },
-    hide() {
-      poller?.stop();
-      poller = undefined;
-    },
+    hide: polling.hide,
     refresh() {
-      void poller?.refresh();
-      loadPacks().catch((error: unknown) => connection.failed(error));
+      void polling.refresh();
+      void packs();
     },
   };
 }

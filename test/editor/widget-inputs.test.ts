@@ -17,7 +17,7 @@ import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { repoRoot } from '../helpers/repo.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
-import { browserUnavailable, drag, launchBrowser, waitFor, type Browser, type Point } from './browser.js';
+import { browserUnavailable, drag, launchBrowser, pointOf, waitFor, type Browser, type Point } from './browser.js';
 
 const skip = browserUnavailable();
 const artifacts = join(repoRoot, 'test', 'artifacts', 'editor');
@@ -47,31 +47,6 @@ interface EditorPage {
     ctx: { workflowName?: string; modified: boolean };
   };
 }
-type Place = { kind: 'title' } | { kind: 'input'; name: string } | { kind: 'output'; slot: number } | { kind: 'widget'; name: string } | { kind: 'graph'; x: number; y: number };
-
-/** The page point of a place on the first node of `type` (or a graph point). */
-async function pointAt(page: Page, type: string | undefined, place: Place): Promise<Point> {
-  return page.evaluate(([nodeType, where]) => {
-    const editor = (globalThis as unknown as EditorPage).switchyardEditor;
-    let point: [number, number];
-    if (where.kind === 'graph') point = [where.x, where.y];
-    else {
-      const node = editor.graph._nodes.find((candidate) => candidate.type === nodeType);
-      if (!node) throw new Error(`no ${String(nodeType)} node`);
-      if (where.kind === 'title') point = [node.pos[0] + 40, node.pos[1] - 15];
-      else if (where.kind === 'output') point = node.getOutputPos(where.slot);
-      else if (where.kind === 'input') point = node.getInputPos(node.inputs.findIndex((input) => input.name === where.name));
-      else {
-        const widget = node.widgets!.find((candidate) => candidate.name === where.name)!;
-        point = [node.pos[0] + node.size[0] / 2, node.pos[1] + widget.y + 10];
-      }
-    }
-    const [x, y] = editor.canvas.ds.convertOffsetToCanvas(point);
-    const rect = editor.canvas.canvas.getBoundingClientRect();
-    return { x: rect.left + x, y: rect.top + y };
-  }, [type, place] as const);
-}
-
 interface WidgetView {
   value: unknown;
   /** litegraph's own flag: greyed, value hidden, clicks ignored. */
@@ -118,7 +93,7 @@ async function pixelAt(page: Page, point: Point): Promise<number[]> {
 }
 
 async function typeIntoWidget(page: Page, type: string, widget: string, value: string): Promise<void> {
-  const at = await pointAt(page, type, { kind: 'widget', name: widget });
+  const at = await pointOf(page, type, { kind: 'widget', name: widget });
   await page.mouse.click(at.x, at.y);
   await page.fill('.graphdialog .value', value);
   await page.keyboard.press('Enter');
@@ -126,7 +101,7 @@ async function typeIntoWidget(page: Page, type: string, widget: string, value: s
 
 /** Right-clicks the node's title and picks `entry` in the submenu `submenu` of its menu. */
 async function nodeMenu(page: Page, type: string, submenu: string, entry: string): Promise<void> {
-  const title = await pointAt(page, type, { kind: 'title' });
+  const title = await pointOf(page, type, { kind: 'title' });
   await page.mouse.click(title.x, title.y, { button: 'right' });
   await page.locator('.litecontextmenu .litemenu-entry', { hasText: submenu }).click();
   await page.locator('.litecontextmenu .litemenu-entry', { hasText: entry }).click();
@@ -134,7 +109,7 @@ async function nodeMenu(page: Page, type: string, submenu: string, entry: string
 }
 
 async function menuEntries(page: Page, type: string): Promise<string[]> {
-  const title = await pointAt(page, type, { kind: 'title' });
+  const title = await pointOf(page, type, { kind: 'title' });
   await page.mouse.click(title.x, title.y, { button: 'right' });
   const entries = await page.locator('.litecontextmenu .litemenu-entry').allTextContents();
   await page.keyboard.press('Escape');
@@ -211,17 +186,17 @@ test('an INT output dragged onto a widget drives it; the save and the run use th
   await typeIntoWidget(page, 'core.int', 'value', '24');
   await typeIntoWidget(page, 'image.empty', 'width', '64');
   await typeIntoWidget(page, 'image.empty', 'height', '32');
-  await drag(page, await pointAt(page, 'image.empty', { kind: 'output', slot: 0 }), await pointAt(page, 'image.save', { kind: 'input', name: 'images' }));
+  await drag(page, await pointOf(page, 'image.empty', { kind: 'output', slot: 0 }), await pointOf(page, 'image.save', { kind: 'input', name: 'images' }));
   assert.deepEqual(await widgetView(page, 'image.empty', 'width'), { value: 64, locked: false, link: null, converted: [] });
 
   // The link: from Int's output onto the width widget's socket, at its left edge.
-  await drag(page, await pointAt(page, 'core.int', { kind: 'output', slot: 0 }), await pointAt(page, 'image.empty', { kind: 'input', name: 'width' }));
+  await drag(page, await pointOf(page, 'core.int', { kind: 'output', slot: 0 }), await pointOf(page, 'image.empty', { kind: 'input', name: 'width' }));
   const linked = await widgetView(page, 'image.empty', 'width');
   assert.ok(linked.link !== null, 'the width socket is linked');
   assert.deepEqual({ ...linked, link: 'set' }, { value: 64, locked: true, link: 'set', converted: [] }, 'the widget is locked and keeps its value');
   await page.screenshot({ path: join(artifacts, '40-widget-linked.png') });
   // A click on a linked widget edits nothing.
-  const widthWidget = await pointAt(page, 'image.empty', { kind: 'widget', name: 'width' });
+  const widthWidget = await pointOf(page, 'image.empty', { kind: 'widget', name: 'width' });
   await page.mouse.click(widthWidget.x, widthWidget.y);
   assert.equal(await page.locator('.graphdialog').count(), 0, 'no value prompt for a linked widget');
 
@@ -238,7 +213,7 @@ test('an INT output dragged onto a widget drives it; the save and the run use th
   assert.deepEqual(await runAndMeasure(page, 'image.save'), { width: 24, height: 32 }, 'the run takes the width from the link');
 
   // Deleting the link: drag it off the socket onto empty canvas.
-  await drag(page, await pointAt(page, 'image.empty', { kind: 'input', name: 'width' }), await pointAt(page, undefined, { kind: 'graph', x: 320, y: 420 }));
+  await drag(page, await pointOf(page, 'image.empty', { kind: 'input', name: 'width' }), await pointOf(page, undefined, { kind: 'graph', x: 320, y: 420 }));
   assert.deepEqual(await widgetView(page, 'image.empty', 'width'), { value: 64, locked: false, link: null, converted: [] }, 'the widget is back with its value');
   await page.mouse.click(widthWidget.x, widthWidget.y);
   await page.locator('.graphdialog .value').waitFor();
@@ -252,7 +227,7 @@ test('the node menu converts a widget to an input (socket shown, even zoomed out
   const entries = await menuEntries(page, 'image.empty');
   assert.ok(entries.includes('Convert Widget to Input'), entries.join(' | '));
   assert.ok(!entries.includes('Convert Input to Widget'), 'nothing is an input yet');
-  const socket = await pointAt(page, 'image.empty', { kind: 'input', name: 'height' });
+  const socket = await pointOf(page, 'image.empty', { kind: 'input', name: 'height' });
   const hidden = await pixelAt(page, socket);
 
   await nodeMenu(page, 'image.empty', 'Convert Widget to Input', 'Convert height to input');
@@ -268,8 +243,8 @@ test('the node menu converts a widget to an input (socket shown, even zoomed out
     ds.scale = 0.3;
     return before;
   });
-  const far = await pointAt(page, 'image.empty', { kind: 'input', name: 'height' });
-  const farWidth = await pointAt(page, 'image.empty', { kind: 'input', name: 'batch_size' });
+  const far = await pointOf(page, 'image.empty', { kind: 'input', name: 'height' });
+  const farWidth = await pointOf(page, 'image.empty', { kind: 'input', name: 'batch_size' });
   assert.notDeepEqual(await pixelAt(page, far), await pixelAt(page, farWidth), 'zoomed out, the converted socket still shows (the others do not)');
   await page.screenshot({ path: join(artifacts, '42-widget-converted-zoomed-out.png') });
   await page.evaluate((before) => {
@@ -278,7 +253,7 @@ test('the node menu converts a widget to an input (socket shown, even zoomed out
     ds.offset = before.offset;
   }, view);
 
-  await drag(page, await pointAt(page, 'core.int', { kind: 'output', slot: 0 }), socket);
+  await drag(page, await pointOf(page, 'core.int', { kind: 'output', slot: 0 }), socket);
   assert.equal((await widgetView(page, 'image.empty', 'height')).locked, true);
   assert.deepEqual(await runAndMeasure(page, 'image.save'), { width: 64, height: 24 });
   await save(page);
@@ -314,7 +289,7 @@ test('ComfyUI-named nodes: a widget converted and linked saves as ComfyUI writes
   assert.equal((await server.request('/api/workflows/e2e/comfy-widget', { method: 'PUT', body: COMFY_FILE })).status, 201);
   await openWorkflow(page, 'e2e/comfy-widget');
   await nodeMenu(page, 'EmptyImage', 'Convert Widget to Input', 'Convert width to input');
-  await drag(page, await pointAt(page, 'PrimitiveInt', { kind: 'output', slot: 0 }), await pointAt(page, 'EmptyImage', { kind: 'input', name: 'width' }));
+  await drag(page, await pointOf(page, 'PrimitiveInt', { kind: 'output', slot: 0 }), await pointOf(page, 'EmptyImage', { kind: 'input', name: 'width' }));
   assert.equal((await widgetView(page, 'EmptyImage', 'width')).locked, true);
   await save(page);
 

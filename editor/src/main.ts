@@ -4,6 +4,7 @@
  * shortcuts, runs and live events together.
  */
 import '@comfyorg/litegraph/style.css';
+import './theme.css';
 import './styles.css';
 import type { LGraphNode } from '@comfyorg/litegraph';
 import { ApiError, captureTokenFromAddress, getJson, setToken } from './api.js';

@@ -4,6 +4,7 @@
  * server wrote into the page, and mounts the four pages as tabs — System, Metrics, Logs,
  * Settings — with the connection line and the header's Refresh button.
  */
+import '../theme.css';
 import './dashboard.css';
 import { captureTokenFromAddress } from '../api.js';
 import { button } from '../ui/dom.js';

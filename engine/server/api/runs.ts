@@ -26,13 +26,14 @@ import { parseInput } from '../http/parse.js';
 import { sendJson } from '../http/send-json.js';
 import type { HotRoute } from '../http/hot-routes.js';
 import { rateLimit } from '../security/rate-limit.js';
-import { invalidWorkflowError, submitWorkflow } from '../runs/submit.js';
+import { invalidWorkflowError, submitWorkflow, type SubmitRequest } from '../runs/submit.js';
 import {
   InterruptBodySchema,
   ListRunsQuerySchema,
   RequeueBodySchema,
   RunIdParamsSchema,
   SubmitRunBodySchema,
+  type RunSavedBody,
   submitResponse,
   toRunDetail,
   toRunSummary,
@@ -44,19 +45,16 @@ export function runLocation(id: string): string {
 
 export const SUBMIT_RUN_PATH = '/api/runs';
 
+/** The submission options every native run route takes, from their snake_case wire names. */
+export function submitOptions(body: RunSavedBody): Omit<SubmitRequest, 'workflow'> {
+  return { params: body.params, clientId: body.client_id, priority: body.priority, front: body.front, outputs: body.outputs };
+}
+
 /** `POST /api/runs` after its rate limit (mounted here, and dispatched by hot-routes.ts). */
 export function submitRunHandler(ctx: ServerContext) {
   return async (req: Request, res: Response): Promise<void> => {
     const body = parseInput(SubmitRunBodySchema, req.body, 'body');
-    const outcome = await submitWorkflow(ctx, {
-      workflow: body.workflow,
-      params: body.params,
-      clientId: body.client_id,
-      priority: body.priority,
-      front: body.front,
-      outputs: body.outputs,
-      name: body.name,
-    });
+    const outcome = await submitWorkflow(ctx, { ...submitOptions(body), workflow: body.workflow, name: body.name });
     if (!outcome.ok) throw invalidWorkflowError(outcome.check);
     sendAccepted(res, outcome.record, outcome.position);
   };

@@ -27,7 +27,7 @@ import type { HotRoute } from '../http/hot-routes.js';
 import { rateLimit } from '../security/rate-limit.js';
 import { invalidWorkflowError, submitWorkflow, type SubmitOutcome, type SubmitRequest } from '../runs/submit.js';
 import { RunSavedBodySchema } from './runs-schemas.js';
-import { sendAccepted } from './runs.js';
+import { sendAccepted, submitOptions } from './runs.js';
 
 export const WorkflowEntrySchema = z.object({
   name: z.string(),
@@ -86,13 +86,7 @@ export function runSavedHandler(ctx: ServerContext) {
   return async (req: Request, res: Response): Promise<void> => {
     const name = nameFrom(req, 'run');
     const body = parseInput(RunSavedBodySchema, req.body ?? {}, 'body');
-    const outcome = await submitSavedWorkflow(ctx, name, {
-      params: body.params,
-      clientId: body.client_id,
-      priority: body.priority,
-      front: body.front,
-      outputs: body.outputs,
-    });
+    const outcome = await submitSavedWorkflow(ctx, name, submitOptions(body));
     if (!outcome.ok) throw invalidWorkflowError(outcome.check);
     sendAccepted(res, outcome.record, outcome.position);
   };

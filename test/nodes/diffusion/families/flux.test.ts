@@ -10,12 +10,10 @@
  */
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { encodeOnnxModel, type SessionInfo } from '../../../../engine/nodes/index.js';
 import { fluxStandIn } from '../../../../nodes/diffusion/demo/flux.js';
-import { generateDemoModels } from '../../../../nodes/diffusion/demo/generate.js';
 import { flowSigmas } from '../../../../nodes/diffusion/sampling/flow-sigmas.js';
 import { fluxMu, fluxShift, fluxShiftConfig, plainPrompt } from '../../../../nodes/diffusion/families/flux.js';
 import { fluxImageIds, packLatents, positionsInput, unpackLatents } from '../../../../nodes/diffusion/families/flux-packing.js';
@@ -26,10 +24,9 @@ import { sample } from '../../../../nodes/diffusion/pipeline/sample.js';
 import { textToImage, type TextToImageRequest } from '../../../../nodes/diffusion/pipeline/text-to-image.js';
 import { flowMatchingSigmas } from '../../../../nodes/diffusion/sampling/sigmas.js';
 import { seededNoise } from '../../../../nodes/diffusion/sampling/noise.js';
+import { useDemoModel } from '../demo-model.js';
 
-const root = mkdtempSync(join(tmpdir(), 'switchyard-flux-'));
 let model: DiffusionRuntime;
-let release: () => Promise<void>;
 
 function writeAll(dir: string, files: Record<string, Uint8Array | string>): void {
   for (const [path, content] of Object.entries(files)) {
@@ -38,15 +35,8 @@ function writeAll(dir: string, files: Record<string, Uint8Array | string>): void
   }
 }
 
-before(async () => {
-  await generateDemoModels(root, { only: ['demo-flux'] });
-  const loaded = await loadDiffusionModel(root, 'demo-flux');
-  model = loaded.value;
-  release = loaded.release;
-});
-after(async () => {
-  await release?.();
-  rmSync(root, { recursive: true, force: true });
+const root = useDemoModel('demo-flux', (loaded) => {
+  model = loaded;
 });
 
 const same = (a: Float32Array, b: Float32Array) => Buffer.from(a.buffer, a.byteOffset, a.byteLength).equals(Buffer.from(b.buffer, b.byteOffset, b.byteLength));

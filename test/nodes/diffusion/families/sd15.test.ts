@@ -7,29 +7,19 @@
  */
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { generateDemoModels } from '../../../../nodes/diffusion/demo/generate.js';
 import { sd15StandIn } from '../../../../nodes/diffusion/demo/sd15.js';
 import { loadDiffusionModel } from '../../../../nodes/diffusion/model/load.js';
 import { SAMPLERS, SCHEDULERS, type DiffusionRuntime } from '../../../../nodes/diffusion/model/types.js';
 import { textToImage, type TextToImageRequest } from '../../../../nodes/diffusion/pipeline/text-to-image.js';
 import { scaledLinearSchedule, sigmaAt, timestepAt } from '../../../../nodes/diffusion/sampling/sigmas.js';
+import { useDemoModel } from '../demo-model.js';
 
-const root = mkdtempSync(join(tmpdir(), 'switchyard-sd15-'));
 let model: DiffusionRuntime;
-let release: () => Promise<void>;
 
-before(async () => {
-  await generateDemoModels(root, { only: ['demo-sd15'] });
-  const loaded = await loadDiffusionModel(root, 'demo-sd15');
-  model = loaded.value;
-  release = loaded.release;
-});
-after(async () => {
-  await release?.();
-  rmSync(root, { recursive: true, force: true });
+const root = useDemoModel('demo-sd15', (loaded) => {
+  model = loaded;
 });
 
 const base: TextToImageRequest = { prompt: 'a red barn in a green field', width: 64, height: 48, steps: 4, cfg: 7.5, seed: 1234 };

@@ -13,14 +13,12 @@
  */
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import ort from 'onnxruntime-node';
 import { openSession } from '../../../../engine/models/session.js';
 import { encodeOnnxModel, type ValueSpec } from '../../../../engine/nodes/index.js';
 import { SD3_DEMO } from '../../../../nodes/diffusion/demo/sd3.js';
-import { generateDemoModels } from '../../../../nodes/diffusion/demo/generate.js';
 import { joinClipHidden } from '../../../../nodes/diffusion/families/sd3.js';
 import { flowShift, flowSigmas } from '../../../../nodes/diffusion/sampling/flow-sigmas.js';
 import { SD3_TEXT_ENCODER, SD3_TEXT_ENCODER_2, SD3_TEXT_ENCODER_3 } from '../../../../nodes/diffusion/families/sd3-contracts.js';
@@ -29,22 +27,14 @@ import { SAMPLERS, SCHEDULERS, type DiffusionRuntime } from '../../../../nodes/d
 import { textToImage, type TextToImageRequest } from '../../../../nodes/diffusion/pipeline/text-to-image.js';
 import { ClipTokenizer } from '../../../../nodes/diffusion/text/clip-tokenizer.js';
 import { T5Tokenizer } from '../../../../nodes/diffusion/text/t5-tokenizer.js';
+import { useDemoModel } from '../demo-model.js';
 
-const root = mkdtempSync(join(tmpdir(), 'switchyard-sd3-'));
-const demoDir = join(root, 'demo-sd3');
 let model: DiffusionRuntime;
-let release: () => Promise<void>;
 
-before(async () => {
-  await generateDemoModels(root, { only: ['demo-sd3'] });
-  const loaded = await loadDiffusionModel(root, 'demo-sd3');
-  model = loaded.value;
-  release = loaded.release;
+const root = useDemoModel('demo-sd3', (loaded) => {
+  model = loaded;
 });
-after(async () => {
-  await release?.();
-  rmSync(root, { recursive: true, force: true });
-});
+const demoDir = join(root, 'demo-sd3');
 
 const base: TextToImageRequest = { prompt: 'a red barn in a green field', width: 64, height: 48, steps: 4, cfg: 4.5, seed: 1234 };
 const WIDTH = SD3_DEMO.t5;

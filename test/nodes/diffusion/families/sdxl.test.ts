@@ -11,12 +11,10 @@
  */
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { encodeOnnxModel, type ValueSpec } from '../../../../engine/nodes/index.js';
 import { openSession } from '../../../../engine/models/session.js';
-import { generateDemoModels } from '../../../../nodes/diffusion/demo/generate.js';
 import { SDXL_DEMO } from '../../../../nodes/diffusion/demo/sdxl.js';
 import { SDXL_TEXT_ENCODER, SDXL_TEXT_ENCODER_2 } from '../../../../nodes/diffusion/families/sdxl-contracts.js';
 import { SDXL_PREVIEW_FACTORS, concatLastAxis, sdxlTimeIds } from '../../../../nodes/diffusion/families/sdxl.js';
@@ -26,22 +24,14 @@ import { familyOf, loadDiffusionModel } from '../../../../nodes/diffusion/model/
 import { SAMPLERS, SCHEDULERS, type DiffusionRuntime } from '../../../../nodes/diffusion/model/types.js';
 import { textToImage, type GeneratedImages, type TextToImageRequest } from '../../../../nodes/diffusion/pipeline/text-to-image.js';
 import { idsInput } from '../../../../nodes/diffusion/families/shared/tensors.js';
+import { useDemoModel } from '../demo-model.js';
 
-const root = mkdtempSync(join(tmpdir(), 'switchyard-sdxl-'));
-const demoDir = join(root, 'demo-sdxl');
 let model: DiffusionRuntime;
-let release: () => Promise<void>;
 
-before(async () => {
-  await generateDemoModels(root, { only: ['demo-sdxl'] });
-  const loaded = await loadDiffusionModel(root, 'demo-sdxl');
-  model = loaded.value;
-  release = loaded.release;
+const root = useDemoModel('demo-sdxl', (loaded) => {
+  model = loaded;
 });
-after(async () => {
-  await release?.();
-  rmSync(root, { recursive: true, force: true });
-});
+const demoDir = join(root, 'demo-sdxl');
 
 const base: TextToImageRequest = { prompt: 'a red barn in a green field', negativePrompt: 'blurry', width: 64, height: 48, steps: 4, cfg: 7, seed: 1234 };
 const same = (a: GeneratedImages, b: GeneratedImages) => Buffer.from(a.pixels.buffer).equals(Buffer.from(b.pixels.buffer));

@@ -8,30 +8,18 @@
  */
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import { createImage, type LatentValue } from '../../../../engine/nodes/index.js';
-import { generateDemoModels } from '../../../../nodes/diffusion/demo/generate.js';
-import { loadDiffusionModel } from '../../../../nodes/diffusion/model/load.js';
 import type { DiffusionRuntime } from '../../../../nodes/diffusion/model/types.js';
 import { decodeLatents, decodeLatentsToRgb8, encodeImages, encodeRawImage, latentCellCrop } from '../../../../nodes/diffusion/pipeline/vae-io.js';
 import { decodeImage, frameToRgb8 } from '../../../../nodes/image/sharp-io.js';
+import { useDemoModel } from '../demo-model.js';
 
-const root = mkdtempSync(join(tmpdir(), 'switchyard-vae-io-'));
 let model: DiffusionRuntime;
-let release: () => Promise<void>;
 
-before(async () => {
-  await generateDemoModels(root, { only: ['demo-sd15'] });
-  const loaded = await loadDiffusionModel(root, 'demo-sd15');
-  model = loaded.value;
-  release = loaded.release;
-});
-after(async () => {
-  await release?.();
-  rmSync(root, { recursive: true, force: true });
+const root = useDemoModel('demo-sd15', (loaded) => {
+  model = loaded;
 });
 
 function sameFloats(a: Float32Array, b: Float32Array): boolean {

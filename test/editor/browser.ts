@@ -7,7 +7,13 @@
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { repoRoot } from '../helpers/repo.js';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
+
+/** Why the server cannot serve the editor (no build in editor/dist), or undefined when it can. */
+export function editorNotBuilt(): string | undefined {
+  return existsSync(join(repoRoot, 'editor', 'dist', 'index.html')) ? undefined : 'the editor is not built: run node editor/build.mjs (npm test does it)';
+}
 
 export const CHROMIUM_PATH = process.env.SWITCHYARD_CHROMIUM ?? '/usr/bin/chromium';
 

@@ -12,11 +12,11 @@
  */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { repoRoot } from '../helpers/repo.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
-import { browserUnavailable, launchBrowser, pointOf, waitFor, type Browser, type EditorGlobal } from './browser.js';
+import { browserUnavailable, editorNotBuilt, launchBrowser, pointOf, waitFor, type Browser, type EditorGlobal } from './browser.js';
 
 const skip = browserUnavailable();
 const artifacts = join(repoRoot, 'test', 'artifacts', 'editor');
@@ -50,7 +50,8 @@ after(async () => {
 });
 
 function requireEditor(): void {
-  if (!existsSync(join(repoRoot, 'editor', 'dist', 'index.html'))) assert.fail('the editor is not built: run node editor/build.mjs (npm test does it)');
+  const missing = editorNotBuilt();
+  if (missing) assert.fail(missing);
 }
 
 /** What the page shows of one node, found by its ComfyUI class name. */

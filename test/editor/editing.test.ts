@@ -13,14 +13,14 @@
  */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import sharp from 'sharp';
 import { insertPngText, readPngText } from '../../nodes/image/png-text.js';
 import { repoRoot } from '../helpers/repo.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
-import { browserUnavailable, drag, launchBrowser, waitFor, type Browser, type Point } from './browser.js';
+import { browserUnavailable, editorNotBuilt, drag, launchBrowser, waitFor, type Browser, type Point } from './browser.js';
 
 const skip = browserUnavailable();
 const artifacts = join(repoRoot, 'test', 'artifacts', 'editor');
@@ -165,7 +165,7 @@ before(async () => {
   mkdirSync(artifacts, { recursive: true });
   server = await startTestServer();
   browser = await launchBrowser();
-  if (!existsSync(join(repoRoot, 'editor', 'dist', 'index.html'))) notServed = 'the editor is not built: run node editor/build.mjs (npm test does it)';
+  notServed = editorNotBuilt();
 });
 
 after(async () => {

@@ -12,11 +12,11 @@
  */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { repoRoot } from '../helpers/repo.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
-import { browserUnavailable, drag, launchBrowser, pointOf, waitFor, type Browser, type EditorGlobal } from './browser.js';
+import { browserUnavailable, editorNotBuilt, drag, launchBrowser, pointOf, waitFor, type Browser, type EditorGlobal } from './browser.js';
 
 const skip = browserUnavailable();
 const artifacts = join(repoRoot, 'test', 'artifacts', 'editor');
@@ -53,8 +53,8 @@ before(async () => {
   mkdirSync(artifacts, { recursive: true });
   server = await startTestServer();
   browser = await launchBrowser();
-  if (!existsSync(join(repoRoot, 'editor', 'dist', 'index.html'))) notServed = 'the editor is not built: run node editor/build.mjs (npm test does it)';
-  else if (!/id="switchyard-data-types"/.test(await (await fetch(`${server.url}/`)).text())) notServed = 'GET / is not the editor page: mount editorRoutes (engine/server/editor/routes.ts) in engine/server/app.ts';
+  notServed = editorNotBuilt();
+  if (!notServed && !/id="switchyard-data-types"/.test(await (await fetch(`${server.url}/`)).text())) notServed = 'GET / is not the editor page: mount editorRoutes (engine/server/editor/routes.ts) in engine/server/app.ts';
 });
 
 function requireEditor(): void {

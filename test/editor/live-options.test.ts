@@ -5,12 +5,9 @@
  */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
 import sharp from 'sharp';
-import { repoRoot } from '../helpers/repo.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
-import { browserUnavailable, launchBrowser, waitFor, type Browser } from './browser.js';
+import { browserUnavailable, editorNotBuilt, launchBrowser, waitFor, type Browser } from './browser.js';
 
 const skip = browserUnavailable();
 let server: TestServer;
@@ -32,7 +29,8 @@ async function png(colour: number): Promise<string> {
 
 before(async () => {
   if (skip) return;
-  if (!existsSync(join(repoRoot, 'editor', 'dist', 'index.html'))) throw new Error('the editor is not built: run node editor/build.mjs (npm test does it)');
+  const missing = editorNotBuilt();
+  if (missing) throw new Error(missing);
   server = await startTestServer();
   const first = await server.request('/api/uploads', { method: 'POST', body: { filename: 'first.png', data: await png(10) } });
   assert.equal(first.status, 201);

@@ -18,7 +18,7 @@ import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { repoRoot } from '../helpers/repo.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
-import { browserUnavailable, launchBrowser, pointOf, waitFor, type Browser, type EditorGlobal } from './browser.js';
+import { browserUnavailable, editorNotBuilt, launchBrowser, pointOf, waitFor, type Browser, type EditorGlobal } from './browser.js';
 
 const skip = browserUnavailable();
 const artifacts = join(repoRoot, 'test', 'artifacts', 'editor');
@@ -46,7 +46,8 @@ before(async () => {
   if (skip) return;
   mkdirSync(artifacts, { recursive: true });
   if (!existsSync(join(TEST_PACKS, 'timing', 'index.js'))) throw new Error(`the test pack is not built at ${TEST_PACKS}: run npx tsc -p tsconfig.json`);
-  if (!existsSync(join(repoRoot, 'editor', 'dist', 'index.html'))) throw new Error('the editor is not built: run node editor/build.mjs (npm test does it)');
+  const missing = editorNotBuilt();
+  if (missing) throw new Error(missing);
   server = await startTestServer({ packsDirs: [TEST_PACKS] });
   for (const [name, workflow] of [['e2e/small', SMALL], ['e2e/broken', BROKEN], ['e2e/slow', SLOW]] as const) {
     assert.equal((await server.request(`/api/workflows/${name}`, { method: 'PUT', body: workflow })).status, 201);

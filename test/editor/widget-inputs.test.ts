@@ -12,12 +12,12 @@
  */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { repoRoot } from '../helpers/repo.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
-import { browserUnavailable, drag, launchBrowser, pointOf, waitFor, type Browser, type Point } from './browser.js';
+import { browserUnavailable, editorNotBuilt, drag, launchBrowser, pointOf, waitFor, type Browser, type Point } from './browser.js';
 
 const skip = browserUnavailable();
 const artifacts = join(repoRoot, 'test', 'artifacts', 'editor');
@@ -169,7 +169,8 @@ after(async () => {
 });
 
 function requireEditor(): void {
-  if (!existsSync(join(repoRoot, 'editor', 'dist', 'index.html'))) assert.fail('the editor is not built: run node editor/build.mjs (npm test does it)');
+  const missing = editorNotBuilt();
+  if (missing) assert.fail(missing);
 }
 
 async function addFromPalette(page: Page, search: string, type: string, x: number, y: number): Promise<void> {

@@ -122,56 +122,19 @@ function median(values: number[]): number {
   return sorted[Math.floor(sorted.length / 2)]!;
 }
 
-/**
- * Median time of one call in ms. A sample repeats the call enough times to last at least
- * `minSampleMs`, so fast calls are not dominated by timer resolution. The collector is forced
- * once before the warm-up, never between samples: a forced full collection empties the young
- * generation and makes the next run pay to grow it again (measured 4× slower per node), which
- * no real run sees. The warm-up lasts at least `warmupMs` (and 3 calls), so the optimising
- * compiler has settled on the code a long-running server runs: three calls measured the
- * interpreter and baseline tiers, 1.6× slower per node than the steady state.
- */
-async function timeMs(fn: () => unknown | Promise<unknown>, reps: number, warmupMs = 300, minSampleMs = 20): Promise<number> {
-  (globalThis as { gc?: () => void }).gc?.();
-  let inner = 1;
-  const warmupStart = process.hrtime.bigint();
-  for (let i = 0; i < 3 || Number(process.hrtime.bigint() - warmupStart) / 1e6 < warmupMs; i++) {
-    const start = process.hrtime.bigint();
-    await fn();
-    const ms = Number(process.hrtime.bigint() - start) / 1e6;
-    inner = Math.max(1, Math.min(1000, Math.ceil(minSampleMs / Math.max(ms, 1e-3))));
-  }
-  const samples: number[] = [];
-  for (let i = 0; i < reps; i++) {
-    const start = process.hrtime.bigint();
-    for (let j = 0; j < inner; j++) await fn();
-    samples.push(Number(process.hrtime.bigint() - start) / 1e6 / inner);
-  }
-  return median(samples);
-}
-
-function repsFor(n: number): number {
-  return n >= 10_000 ? 5 : n >= 1_000 ? 9 : 15;
-}
-
-const fmt = (value: number, digits = 2) => value.toFixed(digits);
-
-function table(title: string, header: string[], rows: string[][]): void {
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
-  const line = (cells: string[]) => `| ${cells.map((c, i) => c.padStart(widths[i]!)).join(' | ')} |`;
-  process.stdout.write(`\n${title}\n${line(header)}\n|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|\n${rows.map(line).join('\n')}\n`);
-}
-
-// ---- scenarios ------------------------------------------------------------------------------
-
-/** One measured thing of the overhead table: a call, and how many calls make one sample. */
+/** A measured call: how many calls make one sample, and the samples taken. */
 interface Probe {
   run: () => unknown | Promise<unknown>;
   inner: number;
   samples: number[];
 }
 
-/** Warms `fn` up (see timeMs) and answers how many calls one sample of at least `minSampleMs` needs. */
+/**
+ * Warms `fn` up and answers how many calls make one sample of at least `minSampleMs`, so fast
+ * calls are not dominated by timer resolution. The warm-up lasts at least `warmupMs` (and 3
+ * calls), so the optimising compiler has settled on the code a long-running server runs: three
+ * calls measured the interpreter and baseline tiers, 1.6× slower per node than the steady state.
+ */
 async function calibrate(fn: () => unknown | Promise<unknown>, warmupMs = 300, minSampleMs = 20): Promise<number> {
   let inner = 1;
   const warmupStart = process.hrtime.bigint();
@@ -189,6 +152,33 @@ async function takeSample(probe: Probe): Promise<void> {
   for (let j = 0; j < probe.inner; j++) await probe.run();
   probe.samples.push(Number(process.hrtime.bigint() - start) / 1e6 / probe.inner);
 }
+
+/**
+ * Median time of one call in ms over `reps` samples (see calibrate). The collector is forced once
+ * before the warm-up, never between samples: a forced full collection empties the young
+ * generation and makes the next run pay to grow it again (measured 4× slower per node), which
+ * no real run sees.
+ */
+async function timeMs(fn: () => unknown | Promise<unknown>, reps: number): Promise<number> {
+  (globalThis as { gc?: () => void }).gc?.();
+  const probe: Probe = { run: fn, inner: await calibrate(fn), samples: [] };
+  for (let i = 0; i < reps; i++) await takeSample(probe);
+  return median(probe.samples);
+}
+
+function repsFor(n: number): number {
+  return n >= 10_000 ? 5 : n >= 1_000 ? 9 : 15;
+}
+
+const fmt = (value: number, digits = 2) => value.toFixed(digits);
+
+function table(title: string, header: string[], rows: string[][]): void {
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
+  const line = (cells: string[]) => `| ${cells.map((c, i) => c.padStart(widths[i]!)).join(' | ')} |`;
+  process.stdout.write(`\n${title}\n${line(header)}\n|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|\n${rows.map(line).join('\n')}\n`);
+}
+
+// ---- scenarios ------------------------------------------------------------------------------
 
 /**
  * Rounds of the overhead table: every round takes one sample of every probe of every graph, so

@@ -27,7 +27,7 @@ import { flowSigmas } from '../sampling/flow-sigmas.js';
 import { parsePromptWeights } from '../text/prompt-weights.js';
 import { T5Tokenizer } from '../text/t5-tokenizer.js';
 import { applyPromptWeights, encodeClip, penultimateHiddenOutput } from './shared/clip-encode.js';
-import { floatInput, floatSlot, hasInput, idsInput, readFloat, scalarSlot, type FloatSlot, type ScalarSlot } from './shared/tensors.js';
+import { feedsForCall, floatInput, floatSlot, hasInput, idsInput, readFloat, scalarSlot, type FloatSlot, type ScalarSlot } from './shared/tensors.js';
 import { cleanEstimate } from './shared/guidance.js';
 import { stackConditioning } from './shared/unet.js';
 import { vaeMethods } from './shared/vae.js';
@@ -274,10 +274,7 @@ function transformerFeeds(transformer: OpenedSession, input: Float32Array, shape
     };
     return { input, conds, latents, timestep, feeds };
   };
-  if (!options.scratch) return build();
-  const kept = options.scratch.keep('transformer.feeds', () => ({ current: build() }));
-  if (kept.current.input !== input || kept.current.conds !== conds) kept.current = build();
-  return kept.current;
+  return feedsForCall(options.scratch, 'transformer.feeds', input, conds, build);
 }
 
 /**

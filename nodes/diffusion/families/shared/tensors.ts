@@ -6,6 +6,7 @@
  */
 import ort from 'onnxruntime-node';
 import type { SessionInfo, TensorInfo } from '../../../../engine/nodes/index.js';
+import type { ConditioningValue, ScratchBuffers } from '../../model/types.js';
 
 const f32 = new Float32Array(1);
 const u32 = new Uint32Array(f32.buffer);
@@ -129,4 +130,18 @@ export function scalarSlot(info: SessionInfo, name: string, batch: number): Scal
   if (data instanceof Uint16Array) return { tensor, set: (value) => data.fill(toHalfBits(Math.fround(value))) };
   const floats = data as Float32Array;
   return { tensor, set: (value) => floats.fill(value) };
+}
+
+/**
+ * The feeds of one sampling call, built on its first step and kept in `scratch` under `name`:
+ * the sampler passes the same input buffer and conditionings every step, so only the slots
+ * change; a call with another input or conditionings (or no scratch) gets fresh feeds.
+ */
+export function feedsForCall<T extends { readonly input: Float32Array; readonly conds: readonly ConditioningValue[] }>(
+  scratch: ScratchBuffers | undefined, name: string, input: Float32Array, conds: readonly ConditioningValue[], build: () => T,
+): T {
+  if (!scratch) return build();
+  const kept = scratch.keep(name, () => ({ current: build() }));
+  if (kept.current.input !== input || kept.current.conds !== conds) kept.current = build();
+  return kept.current;
 }

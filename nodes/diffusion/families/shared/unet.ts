@@ -13,7 +13,7 @@ import type { OpenedSession } from '../../../../engine/nodes/index.js';
 import { karrasSigmas, normalSigmas, sigmaAt, timestepAt, type TrainingSchedule } from '../../sampling/sigmas.js';
 import type { AffineDenoiser, AffinePrediction, ConditioningValue, DenoiseOptions, LatentShape, SchedulerName } from '../../model/types.js';
 import { cleanEstimate } from './guidance.js';
-import { floatInput, floatSlot, readFloat, scalarSlot, type FloatSlot, type ScalarSlot } from './tensors.js';
+import { feedsForCall, floatInput, floatSlot, readFloat, scalarSlot, type FloatSlot, type ScalarSlot } from './tensors.js';
 
 /** "simple": every (N/steps)-th training sigma from the top (ComfyUI's definition), then 0. */
 export function simpleSigmas(schedule: TrainingSchedule, steps: number): number[] {
@@ -117,11 +117,7 @@ function unetFeeds(model: UnetModel, input: Float32Array, shape: LatentShape, co
     };
     return { input, conds, sample, timestep, feeds };
   };
-  if (!options.scratch) return build();
-  const kept = options.scratch.keep('unet.feeds', () => ({ current: build() }));
-  // A sampling call passes the same input buffer and conditionings every step; anything else gets fresh feeds.
-  if (kept.current.input !== input || kept.current.conds !== conds) kept.current = build();
-  return kept.current;
+  return feedsForCall(options.scratch, 'unet.feeds', input, conds, build);
 }
 
 /** The UNet on `input` ([batch, c, h, w] = x·c_in per conditioning) → raw output and the map to the clean estimate. */

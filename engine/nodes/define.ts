@@ -147,8 +147,9 @@ export interface NodeDefinition<I extends InputSpecs, O extends OutputSpecs> {
   /**
    * Node-specific validation of literal inputs, before anything runs: return messages for every
    * problem. `inputs` holds only the literals (and defaults) that passed their basic checks;
-   * linked inputs are absent. May be async (e.g. to look at the data folders in `ctx`). A
-   * message starting with `input "<name>": ` is reported against that input.
+   * linked inputs are absent. May be async (e.g. to look at the data folders in `ctx`); an async
+   * hook that does not answer within the hook deadline (10 s, `SWITCHYARD_HOOK_TIMEOUT_MS`) is
+   * reported as failed. A message starting with `input "<name>": ` is reported against that input.
    */
   validate?: (inputs: Partial<Record<keyof I & string, unknown>>, ctx: OptionsContext) => string[] | string | undefined | Promise<string[] | string | undefined>;
   /** Upgrades a saved node's inputs from `fromVersion` to `version`. */

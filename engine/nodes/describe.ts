@@ -8,6 +8,7 @@
 import { describeAlias } from './alias-layout.js';
 import { isWidgetType, type AnyNodeType, type ComboInputSpec, type InputSpec, type NodeAlias } from './define.js';
 import type { Logger, OptionsContext } from './context.js';
+import { formatDeadline, hookTimeoutMs, settleWithin } from './hook-deadline.js';
 import type { NodeRegistry } from './registry.js';
 import type { NodeDescription, NodeInputDescription, NodeOutputDescription } from './description-schema.js';
 
@@ -15,11 +16,23 @@ export type { NodeDescription, NodeInputDescription, NodeOutputDescription, Node
 
 const finite = (value: unknown): value is number => typeof value === 'number' && Number.isFinite(value);
 
-/** Options of a combo input; a computed list that throws or returns garbage becomes `[]` and is logged. */
-async function resolveOptions(node: AnyNodeType, name: string, spec: ComboInputSpec, ctx: OptionsContext, log: Logger | undefined): Promise<string[]> {
+/** How describing resolves computed combo options. */
+interface DescribeContext {
+  ctx: OptionsContext;
+  log: Logger | undefined;
+  timeoutMs: number;
+}
+
+/**
+ * Options of a combo input; a computed list that throws, returns garbage or does not answer
+ * within the hook deadline becomes `[]` and is logged.
+ */
+async function resolveOptions(node: AnyNodeType, name: string, spec: ComboInputSpec, { ctx, log, timeoutMs }: DescribeContext): Promise<string[]> {
   if (typeof spec.options !== 'function') return (spec.options as readonly unknown[]).filter((o): o is string => typeof o === 'string');
   try {
-    const computed: unknown = await spec.options(ctx);
+    const answer = await settleWithin(Promise.resolve(spec.options(ctx)), timeoutMs);
+    if (!answer.settled) throw new Error(`did not answer within ${formatDeadline(timeoutMs)}`);
+    const computed: unknown = answer.value;
     if (!Array.isArray(computed)) throw new TypeError(`returned ${computed === null ? 'null' : typeof computed}, not an array of strings`);
     return computed.filter((o): o is string => typeof o === 'string');
   } catch (error) {
@@ -28,7 +41,7 @@ async function resolveOptions(node: AnyNodeType, name: string, spec: ComboInputS
   }
 }
 
-async function describeInput(node: AnyNodeType, name: string, spec: InputSpec, ctx: OptionsContext, log: Logger | undefined): Promise<NodeInputDescription> {
+async function describeInput(node: AnyNodeType, name: string, spec: InputSpec, describing: DescribeContext): Promise<NodeInputDescription> {
   const widget = isWidgetType(spec.type);
   const input: NodeInputDescription = { name, type: spec.type, optional: spec.optional === true, lazy: spec.lazy === true, widget };
   if (typeof spec.tooltip === 'string') input.tooltip = spec.tooltip;
@@ -56,7 +69,7 @@ async function describeInput(node: AnyNodeType, name: string, spec: InputSpec, c
       break;
     case 'COMBO': {
       const combo = spec as ComboInputSpec;
-      input.options = await resolveOptions(node, name, combo, ctx, log);
+      input.options = await resolveOptions(node, name, combo, describing);
       if (typeof defaultValue === 'string') input.default = defaultValue;
       if (combo.allowCustom === true) input.allow_custom = true;
       break;
@@ -67,8 +80,10 @@ async function describeInput(node: AnyNodeType, name: string, spec: InputSpec, c
 }
 
 /** The description of one node type. */
-export async function describeNode(node: AnyNodeType, registry: NodeRegistry, ctx: OptionsContext, log?: Logger): Promise<NodeDescription> {
-  const inputs = await Promise.all(node.inputNames.map((name) => describeInput(node, name, node.inputs[name] as InputSpec, ctx, log)));
+/** `timeoutMs`: how long a computed combo's options may take (default: the hook deadline, hook-deadline.ts). */
+export async function describeNode(node: AnyNodeType, registry: NodeRegistry, ctx: OptionsContext, log?: Logger, timeoutMs?: number): Promise<NodeDescription> {
+  const describing: DescribeContext = { ctx, log, timeoutMs: hookTimeoutMs(timeoutMs) };
+  const inputs = await Promise.all(node.inputNames.map((name) => describeInput(node, name, node.inputs[name] as InputSpec, describing)));
   const outputs = node.outputNames.map((name): NodeOutputDescription => {
     const spec = node.outputs[name] as { type: string; tooltip?: unknown };
     return typeof spec.tooltip === 'string' ? { name, type: spec.type, tooltip: spec.tooltip } : { name, type: spec.type };
@@ -92,8 +107,8 @@ export async function describeNode(node: AnyNodeType, registry: NodeRegistry, ct
 }
 
 /** Descriptions of every registered node type, in registration order. */
-export async function describeNodes(registry: NodeRegistry, ctx: OptionsContext, log?: Logger): Promise<NodeDescription[]> {
-  return Promise.all(registry.list().map((node) => describeNode(node, registry, ctx, log)));
+export async function describeNodes(registry: NodeRegistry, ctx: OptionsContext, log?: Logger, timeoutMs?: number): Promise<NodeDescription[]> {
+  return Promise.all(registry.list().map((node) => describeNode(node, registry, ctx, log, timeoutMs)));
 }
 
 // ---- ComfyUI /object_info --------------------------------------------------------------------

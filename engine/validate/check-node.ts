@@ -15,6 +15,7 @@ import { isWidgetType, type AnyNodeType, type ComboInputSpec, type InputSpec } f
 import type { OptionsContext } from '../nodes/context.js';
 import { typesCompatible } from '../nodes/data-types.js';
 import type { NodeRegistry } from '../nodes/registry.js';
+import { formatDeadline, settleWithin } from '../nodes/hook-deadline.js';
 import { coerceLiteral, comboOptionsFailed, fitsAsIs, resolveComboOptions, type CoerceResult, type ComboOptionsResult } from './coerce.js';
 import { clip, formatValue, thrownMessage } from './format.js';
 import { issue, type ValidationIssue } from './issues.js';
@@ -48,6 +49,8 @@ export interface CheckContext {
   optionsContext: OptionsContext;
   comboOptions: Map<ComboInputSpec, Promise<ComboOptionsResult>>;
   suggestions: Map<string, string[]>;
+  /** How long an async hook (computed combo options, validate()) may take before it counts as failed. */
+  hookTimeoutMs: number;
   /**
    * The check of the node being checked synchronously (made on first use, reused node after
    * node): a node that turns out clean answers the shared CLEAN, so a valid workflow costs no
@@ -188,7 +191,7 @@ function checkLiteralValue(spec: InputSpec, value: unknown, context: CheckContex
   if (spec.type !== 'COMBO' || typeof combo.options !== 'function' || combo.allowCustom || typeof value !== 'string') return coerceLiteral(spec, value);
   let listing = context.comboOptions.get(combo);
   if (listing === undefined) {
-    listing = resolveComboOptions(combo, context.optionsContext);
+    listing = resolveComboOptions(combo, context.optionsContext, context.hookTimeoutMs);
     context.comboOptions.set(combo, listing);
   }
   return coerceWhenListed(listing, spec, value);
@@ -282,15 +285,22 @@ function runValidateHook(record: NodeRecord, nodeType: AnyNodeType, literals: Re
   let outcome: unknown;
   try {
     outcome = nodeType.validate?.(literals, context.optionsContext);
-    if (isThenable(outcome)) return hookIssuesLater(record, nodeType, outcome);
+    if (isThenable(outcome)) return hookIssuesLater(record, nodeType, outcome, context.hookTimeoutMs);
   } catch (error) {
     return [hookFailed(record, error)];
   }
   return hookIssues(record, nodeType, outcome);
 }
 
-function hookIssuesLater(record: NodeRecord, nodeType: AnyNodeType, outcome: PromiseLike<unknown>): Promise<ValidationIssue[]> {
-  return Promise.resolve(outcome).then((settled) => hookIssues(record, nodeType, settled), (error: unknown) => [hookFailed(record, error)]);
+function hookIssuesLater(record: NodeRecord, nodeType: AnyNodeType, outcome: PromiseLike<unknown>, timeoutMs: number): Promise<ValidationIssue[]> {
+  return settleWithin(outcome, timeoutMs).then(
+    (answer) => (answer.settled ? hookIssues(record, nodeType, answer.value) : [hookTimedOut(record, timeoutMs)]),
+    (error: unknown) => [hookFailed(record, error)],
+  );
+}
+
+function hookTimedOut(record: NodeRecord, timeoutMs: number): ValidationIssue {
+  return issue('custom_validation_failed', `${nodeLabel(record)}: its validate() check did not answer within ${formatDeadline(timeoutMs)}`, { nodeId: record.id, details: { timedOut: true, timeoutMs } });
 }
 
 function isThenable(value: unknown): value is PromiseLike<unknown> {

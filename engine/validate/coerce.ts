@@ -7,6 +7,7 @@
  */
 import type { ComboInputSpec, InputSpec } from '../nodes/define.js';
 import type { OptionsContext } from '../nodes/context.js';
+import { formatDeadline, hookTimeoutMs, settleWithin } from '../nodes/hook-deadline.js';
 import { formatValue, quotedList, receivedDetails, thrownMessage } from './format.js';
 
 export type LiteralIssueCode = 'invalid_input_type' | 'value_smaller_than_min' | 'value_bigger_than_max' | 'value_not_in_list';
@@ -55,9 +56,15 @@ export function coerceLiteral(spec: InputSpec, value: unknown, options?: CoerceO
  * The options of a combo: the fixed list, or the result of its options function called with
  * `ctx`. A function that throws, rejects or returns something other than a list is reported.
  */
-export async function resolveComboOptions(spec: ComboInputSpec, ctx: OptionsContext): Promise<ComboOptionsResult> {
+export async function resolveComboOptions(spec: ComboInputSpec, ctx: OptionsContext, timeoutMs?: number): Promise<ComboOptionsResult> {
   try {
-    const raw: unknown = typeof spec.options === 'function' ? await spec.options(ctx) : spec.options;
+    let raw: unknown = spec.options;
+    if (typeof spec.options === 'function') {
+      const deadline = hookTimeoutMs(timeoutMs);
+      const listed = await settleWithin(Promise.resolve(spec.options(ctx)), deadline);
+      if (!listed.settled) return { ok: false, message: `listing the options did not finish within ${formatDeadline(deadline)}` };
+      raw = listed.value;
+    }
     if (!Array.isArray(raw)) return { ok: false, message: `the options function returned ${formatValue(raw)} instead of a list` };
     return { ok: true, options: raw.filter((option): option is string => typeof option === 'string') };
   } catch (error) {
@@ -66,11 +73,11 @@ export async function resolveComboOptions(spec: ComboInputSpec, ctx: OptionsCont
 }
 
 /** `coerceLiteral` with computed combo options resolved first (for the CLI and server overrides). */
-export async function checkLiteral(spec: InputSpec, value: unknown, ctx: OptionsContext): Promise<CoerceResult> {
+export async function checkLiteral(spec: InputSpec, value: unknown, ctx: OptionsContext, timeoutMs?: number): Promise<CoerceResult> {
   if (spec.type !== 'COMBO' || typeof (spec as ComboInputSpec).options !== 'function' || (spec as ComboInputSpec).allowCustom) {
     return coerceLiteral(spec, value);
   }
-  const listed = await resolveComboOptions(spec as ComboInputSpec, ctx);
+  const listed = await resolveComboOptions(spec as ComboInputSpec, ctx, timeoutMs);
   return listed.ok ? coerceLiteral(spec, value, { comboOptions: listed.options }) : comboOptionsFailed(spec, value, listed.message);
 }
 

@@ -15,6 +15,7 @@ import type { Folders } from '../nodes/context.js';
 import type { ComboInputSpec } from '../nodes/define.js';
 import type { NodeRegistry } from '../nodes/registry.js';
 import { checkNode, writtenInputs, type CheckContext, type NodeCheck } from './check-node.js';
+import { hookTimeoutMs } from '../nodes/hook-deadline.js';
 import { mapConcurrent } from './concurrent.js';
 import { findCycles } from './cycles.js';
 import { dependencyGraph } from './dependencies.js';
@@ -35,6 +36,11 @@ export interface ValidateOptions {
    * either way, object identity aside.
    */
   owned?: boolean;
+  /**
+   * How long a node's async hook (computed combo options, validate()) may take before it is
+   * reported as failed (default: `SWITCHYARD_HOOK_TIMEOUT_MS`, else 10 s).
+   */
+  hookTimeoutMs?: number;
 }
 
 export interface ValidationResult {
@@ -81,6 +87,7 @@ async function validate(workflow: unknown, registry: NodeRegistry, options: Vali
     optionsContext: { folders: options?.folders },
     comboOptions: new Map<ComboInputSpec, Promise<ComboOptionsResult>>(),
     suggestions: new Map<string, string[]>(),
+    hookTimeoutMs: hookTimeoutMs(options?.hookTimeoutMs),
   };
   // Nodes are checked concurrently: their async hooks (file lookups, …) overlap instead of queueing.
   const checks: NodeCheck[] = await mapConcurrent(read.nodes, NODE_CHECK_CONCURRENCY, (record) => checkNodeSafely(record, context));

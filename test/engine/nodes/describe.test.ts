@@ -153,6 +153,25 @@ test('an options function that throws yields empty options and a log line, not a
   assert.equal(line?.fields.err, 'folder vanished');
 });
 
+test('an options function that never answers yields empty options at the deadline, with a log line, and the other nodes are described', async () => {
+  const hanging = defineNode({
+    type: 'test.hanging_options',
+    title: 'Hanging options',
+    category: 'test',
+    inputs: { choice: { type: 'COMBO', options: () => new Promise<string[]>(() => undefined) } },
+    outputs: { STRING: { type: 'STRING' } },
+    run: (inputs) => ({ STRING: inputs.choice }),
+  });
+  const withHanging = new NodeRegistry();
+  withHanging.addAll([invert, hanging], 'testpack');
+  const hangingLog = recordLogger();
+  const described = await describeNodes(withHanging, ctx, hangingLog, 30);
+  assert.deepEqual(described.map((d) => d.type), ['test.invert', 'test.hanging_options']);
+  assert.deepEqual(described[1]!.inputs[0]?.options, []);
+  const line = hangingLog.lines.find((l) => l.level === 'warn' && l.fields.nodeType === 'test.hanging_options');
+  assert.equal(line?.fields.err, 'did not answer within 30 ms');
+});
+
 test('ComfyUI object_info: an aliased node appears under our id and under the alias with its own input names', () => {
   const info = toComfyObjectInfo(byType('test.load_image'), loadImage.aliasList);
   assert.deepEqual(Object.keys(info), ['test.load_image', 'LoadImage']);

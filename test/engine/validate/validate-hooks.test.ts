@@ -209,3 +209,71 @@ test('a node waiting for its listed options still reports its inputs and problem
     dispose();
   }
 });
+
+/** A hook and a computed combo that never answer, as a hung network share or a pack bug would. */
+const neverAnswers = defineNode({
+  type: 'test.never_answers',
+  title: 'Never answers',
+  category: 'test',
+  inputs: {
+    image: { type: 'IMAGE' },
+    mode: { type: 'STRING', default: 'hook' },
+    file: { type: 'COMBO', options: () => new Promise<string[]>(() => undefined), optional: true },
+  },
+  outputs: { IMAGE: { type: 'IMAGE' } },
+  validate(inputs) {
+    return inputs.mode === 'hook' ? new Promise<string>(() => undefined) : undefined;
+  },
+  run() {
+    throw new Error('not run in validation tests');
+  },
+});
+
+const hangingRegistry = new NodeRegistry();
+hangingRegistry.addAll([...ALL_TYPES, neverAnswers], 'test');
+
+test('a validate() hook or an options list that never answers is reported at the deadline, and the rest is still checked', async () => {
+  const { folders, dispose } = tempFolders();
+  try {
+    const result = await validateWorkflow(workflow({
+      1: { type: 'test.solid' },
+      2: { type: 'test.never_answers', inputs: { image: ['1', 0] } },
+      3: { type: 'test.never_answers', inputs: { image: ['1', 0], mode: 'quiet', file: 'a.png' } },
+      4: { type: 'test.save', inputs: { images: ['2', 0], count: 1 } },
+      5: { type: 'test.save', inputs: { images: ['3', 0], count: 1 } },
+      6: { type: 'test.save', inputs: { images: ['1', 0], count: 1 } },
+    }), hangingRegistry, { folders, hookTimeoutMs: 40 });
+    assert.equal(result.valid, false);
+    assert.deepEqual(result.nodeErrors['2']!.errors, [{
+      code: 'custom_validation_failed',
+      message: 'Node 2 "Never answers" (test.never_answers): its validate() check did not answer within 40 ms',
+      nodeId: '2',
+      details: { timedOut: true, timeoutMs: 40 },
+    }]);
+    const listing = result.nodeErrors['3']!.errors;
+    assert.equal(listing.length, 1);
+    assert.equal(listing[0]!.input, 'file');
+    assert.match(listing[0]!.message, /listing the options did not finish within 40 ms/);
+    assert.deepEqual(result.runnableOutputs, ['6']);
+  } finally {
+    dispose();
+  }
+});
+
+test('the hook deadline comes from SWITCHYARD_HOOK_TIMEOUT_MS when validation is not given one', async () => {
+  const { folders, dispose } = tempFolders();
+  const before = process.env.SWITCHYARD_HOOK_TIMEOUT_MS;
+  process.env.SWITCHYARD_HOOK_TIMEOUT_MS = '30';
+  try {
+    const result = await validateWorkflow(workflow({
+      1: { type: 'test.solid' },
+      2: { type: 'test.never_answers', inputs: { image: ['1', 0] } },
+      3: { type: 'test.save', inputs: { images: ['2', 0], count: 1 } },
+    }), hangingRegistry, { folders });
+    assert.deepEqual(result.nodeErrors['2']!.errors[0]!.details, { timedOut: true, timeoutMs: 30 });
+  } finally {
+    if (before === undefined) delete process.env.SWITCHYARD_HOOK_TIMEOUT_MS;
+    else process.env.SWITCHYARD_HOOK_TIMEOUT_MS = before;
+    dispose();
+  }
+});

@@ -144,7 +144,10 @@ async function start(): Promise<void> {
   });
   // For tests and the browser console: the live objects, read-only by convention.
   Object.assign(window, { switchyardEditor: { graph: setup.graph, canvas: setup.canvas, ctx, live, runPanels, workspace, refreshOptions } });
-  status(`Ready: ${descriptions.length} node types. Double-click the canvas or use the palette to add nodes.`, 'ok');
+  const reopened = workspace.reopenedTabs;
+  status(reopened > 0
+    ? `Ready: ${descriptions.length} node types. Reopened ${reopened} tab${reopened === 1 ? '' : 's'} from before the reload.`
+    : `Ready: ${descriptions.length} node types. Double-click the canvas or use the palette to add nodes.`, 'ok');
   document.body.dataset.ready = 'true';
 }
 

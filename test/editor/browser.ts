@@ -15,6 +15,9 @@ export function editorNotBuilt(): string | undefined {
   return existsSync(join(repoRoot, 'editor', 'dist', 'index.html')) ? undefined : 'the editor is not built: run node editor/build.mjs (npm test does it)';
 }
 
+/** The editor's sessionStorage key for the tabs it reopens after a reload (editor/src/app/tab-session.ts). */
+export const TAB_SESSION_KEY = 'switchyard.editor.tabs';
+
 export const CHROMIUM_PATH = process.env.SWITCHYARD_CHROMIUM ?? '/usr/bin/chromium';
 
 /** Why browser tests cannot run here, or undefined when they can. */
@@ -42,6 +45,10 @@ export async function launchBrowser(): Promise<Browser> {
     args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
   });
   const page = context.pages()[0] ?? (await context.newPage());
+  // Every load of this page starts with no tabs kept from before (the editor reopens them after
+  // a reload, app/tab-session.ts): tests here navigate one page from test to test. A test of the
+  // reopening uses a page of its own.
+  await page.addInitScript({ content: `try { sessionStorage.removeItem(${JSON.stringify(TAB_SESSION_KEY)}); } catch {}` });
   const problems: string[] = [];
   page.on('pageerror', (error) => problems.push(`pageerror: ${error.message}`));
   page.on('console', (message) => {
@@ -87,7 +94,7 @@ export async function pointOf(page: Page, nodeType: string | undefined, where: W
     interface EditorWindow {
       switchyardEditor: {
         graph: { _nodes: Node[] };
-        canvas: { ds: { convertOffsetToCanvas(pos: [number, number]): [number, number] }; canvas: { getBoundingClientRect(): { left: number; top: number } } };
+        canvas: { ds: { convertOffsetToCanvas(pos: [number, number]): [number, number] }; canvas: { getBoundingClientRect(): { left: number; top: number } }; draw(foreground: boolean, background: boolean): void };
       };
     }
     const editor = (globalThis as unknown as EditorWindow).switchyardEditor;
@@ -100,6 +107,8 @@ export async function pointOf(page: Page, nodeType: string | undefined, where: W
       else if (place.kind === 'output') graphPoint = node.getOutputPos(place.slot);
       else if (place.kind === 'input') graphPoint = node.getInputPos(node.inputs.findIndex((input) => input.name === place.name));
       else {
+        // Widgets get their y when drawn: a graph just loaded (an undo, a tab) has not been yet.
+        editor.canvas.draw(true, true);
         const widget = node.widgets?.find((w) => w.name === place.name);
         if (!widget) throw new Error(`node ${type} has no widget ${place.name}`);
         graphPoint = [node.pos[0] + node.size[0] / 2, node.pos[1] + widget.y + 10];

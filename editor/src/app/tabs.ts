@@ -8,6 +8,7 @@ import { confirmAction } from '../ui/confirm.js';
 import type { EditorContext, WorkflowHost } from './context.js';
 import { graphState, showState } from './graph-state.js';
 import { createHistory, currentState, resetHistory, type History } from './history.js';
+import type { TabsSnapshot } from './tab-session.js';
 import { createUndoRecorder, type UndoRecorder } from './undo.js';
 
 export interface WorkflowTab {
@@ -33,6 +34,12 @@ export interface Tabs {
   findByName(name: string): WorkflowTab | undefined;
   /** Told after any tab's list, name, flag or the current tab changed (the strip redraws). */
   onChange(listener: () => void): void;
+  /** Every tab as plain data (tab-session.ts), the current one with its live graph and view. */
+  snapshot(): TabsSnapshot;
+  /** Replaces every tab with the snapshot's (their undo histories start afresh) and shows its current one. */
+  restore(snapshot: TabsSnapshot): void;
+  /** The state of an empty graph (what a new tab shows). */
+  readonly blankState: string;
 }
 
 export function tabLabel(tab: Pick<WorkflowTab, 'name' | 'label'>): string {
@@ -114,6 +121,31 @@ export function createTabs(ctx: EditorContext): Tabs {
     findByName: (name) => tabs.find((tab) => tab.name === name),
     onChange(listener) {
       listeners.push(listener);
+    },
+    blankState: blank,
+    snapshot() {
+      keep();
+      return {
+        current: tabs.indexOf(current),
+        tabs: tabs.map((tab) => {
+          const state = currentState(tab.history);
+          return { name: tab.name, label: tab.label, modified: tab.modified, state, clean: tab.history.clean === state, view: tab.view };
+        }),
+      };
+    },
+    restore(snapshot) {
+      undo.flush();
+      const restored = snapshot.tabs.map((saved): WorkflowTab => ({
+        id: nextId++,
+        name: saved.name,
+        label: saved.label,
+        modified: saved.modified,
+        history: createHistory(saved.state, undefined, saved.clean ? saved.state : undefined),
+        view: saved.view,
+      }));
+      if (restored.length === 0) return;
+      tabs.splice(0, tabs.length, ...restored);
+      show(tabs[Math.min(Math.max(snapshot.current, 0), tabs.length - 1)]!);
     },
   };
 

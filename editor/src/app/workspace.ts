@@ -15,6 +15,7 @@ import type { EditorContext } from './context.js';
 import { groupSelection } from './groups.js';
 import { drawSkippedNodes, toggleMode } from './node-modes.js';
 import { wireShortcuts } from './shortcuts.js';
+import { readStoredTabs, storeTabs, worthRestoring } from './tab-session.js';
 import { createTabs, type Tabs } from './tabs.js';
 
 export interface WorkspaceCommands {
@@ -29,6 +30,8 @@ export interface Workspace {
   readonly tabs: Tabs;
   readonly minimap: Minimap;
   readonly commands: WorkspaceCommands;
+  /** How many tabs were reopened from before a reload (0: a fresh start). */
+  readonly reopenedTabs: number;
   /** Told when undo/redo availability may have changed (the toolbar greys its buttons). */
   onHistoryChange(listener: (canUndo: boolean, canRedo: boolean) => void): void;
 }
@@ -55,8 +58,37 @@ function addNodeMenuEntries(ctx: EditorContext): void {
   ];
 }
 
+/**
+ * Opens the tabs this browser tab had before a reload, and keeps them whenever the page is
+ * hidden or goes away (tab-session.ts). A graph that no longer loads (a node pack removed since)
+ * opens as far as it can, as a file would.
+ */
+function keepTabsAcrossReloads(ctx: EditorContext, tabs: Tabs): number {
+  const storage = window.sessionStorage;
+  const saved = readStoredTabs(storage);
+  let reopened = 0;
+  if (saved) {
+    try {
+      tabs.restore(saved);
+      reopened = saved.tabs.length;
+    } catch (error) {
+      ctx.status(`The tabs from before the reload could not be reopened: ${error instanceof Error ? error.message : String(error)}`, 'error');
+    }
+  }
+  const keep = () => {
+    const snapshot = tabs.snapshot();
+    storeTabs(storage, worthRestoring(snapshot, tabs.blankState) ? snapshot : undefined);
+  };
+  window.addEventListener('pagehide', keep);
+  document.addEventListener('visibilitychange', () => {
+    if (document.visibilityState === 'hidden') keep();
+  });
+  return reopened;
+}
+
 export function createWorkspace(ctx: EditorContext, options: WorkspaceOptions): Workspace {
   const tabs = createTabs(ctx);
+  const reopened = keepTabsAcrossReloads(ctx, tabs);
   mountTabStrip(options.tabsHost, tabs);
   const minimap = mountMinimap(ctx.canvas.canvas.parentElement!, ctx.canvas);
 
@@ -99,6 +131,7 @@ export function createWorkspace(ctx: EditorContext, options: WorkspaceOptions): 
     tabs,
     minimap,
     commands,
+    reopenedTabs: reopened,
     onHistoryChange(listener) {
       historyListeners.push(listener);
       listener(tabs.undo.canUndo(), tabs.undo.canRedo());

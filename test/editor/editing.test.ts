@@ -4,10 +4,10 @@
  * linked with the mouse; undo and redo by keys and buttons; copy in one tab and paste in
  * another tab and in a second browser tab; a group around two nodes that moves with them; a
  * reroute on a link; a muted branch that does not run and a bypassed node whose input passes
- * through (checked on the saved pixels); two tabs that keep their graphs; a saved workflow
- * renamed and deleted; a PNG from the run dropped on the canvas (its saved graph, then only its
- * API prompt, then a PNG with no workflow); closing a modified tab; the shortcuts dialog and the
- * minimap. Screenshots go to test/artifacts/editor/.
+ * through (checked on the saved pixels); two tabs that keep their graphs, and reopen after a
+ * reload; a saved workflow renamed and deleted; a PNG from the run dropped on the canvas (its
+ * saved graph, then only its API prompt, then a PNG with no workflow); closing a modified tab;
+ * the shortcuts dialog and the minimap. Screenshots go to test/artifacts/editor/.
  *
  * Skipped, with the reason, where Chromium is not installed (the set-up installs it as root).
  */

@@ -137,6 +137,37 @@ test('a graph built with the mouse runs, and its output image shows in the Save 
   await screenshot('02-run-output');
 });
 
+test('output images stay on their nodes across a tab switch and an undo', { skip }, async () => {
+  requireEditor();
+  const { page } = browser;
+  const saveOutput = () => page.evaluate(() => {
+    interface EditorWindow { switchyardEditor: { graph: { _nodes: { type: string; runState: { images: { width: number }[]; status: string } }[] } } }
+    const node = (globalThis as unknown as EditorWindow).switchyardEditor.graph._nodes.find((n) => n.type === 'image.save');
+    return node ? { images: node.runState.images.map((image) => image.width), status: node.runState.status } : undefined;
+  });
+  const before = await saveOutput();
+  assert.deepEqual([before?.images, before?.status], [[64], 'done']);
+
+  await page.click('[data-testid="tab-new"]');
+  assert.deepEqual((await graphSummary()).nodes, [], 'the new tab is empty');
+  await page.locator('[data-testid="tab"]').nth(0).click();
+  assert.deepEqual(await saveOutput(), before, 'back on the first tab, the Save node still shows its image');
+  await page.locator('[data-testid="tab-close"]').nth(1).click();
+  await waitFor(page, () => (globalThis as unknown as { document: { querySelectorAll(s: string): ArrayLike<unknown> } }).document.querySelectorAll('[data-testid="tab"]').length === 1, undefined, 5_000);
+
+  // An edit (the Empty Image node dragged by its title), then Ctrl+Z: it moves back, and the Save
+  // node, rebuilt by the undo like every node, still shows its image.
+  const emptyX = () => page.evaluate(() => (globalThis as unknown as { switchyardEditor: { graph: { _nodes: { type: string; pos: [number, number] }[] } } }).switchyardEditor.graph._nodes.find((n) => n.type === 'image.empty')!.pos[0]);
+  const startX = await emptyX();
+  const title = await pointOf(page, 'image.empty', { kind: 'title' });
+  await drag(page, title, { x: title.x + 40, y: title.y + 30 });
+  assert.notEqual(await emptyX(), startX, 'the drag moved the node');
+  await page.locator('#graph-canvas').focus();
+  await page.keyboard.press('Control+z');
+  await waitFor(page, (x) => (globalThis as unknown as { switchyardEditor: { graph: { _nodes: { type: string; pos: [number, number] }[] } } }).switchyardEditor.graph._nodes.find((n) => n.type === 'image.empty')?.pos[0] === x, startX, 5_000);
+  assert.deepEqual(await saveOutput(), before, 'after the undo the Save node still shows its image');
+});
+
 test('the workflow saves to the server and opens again after a reload', { skip }, async () => {
   requireEditor();
   const { page } = browser;

@@ -3,7 +3,8 @@
  * putting such a state back on the canvas. The view (pan and zoom) is not part of it: moving
  * around is not an edit.
  */
-import type { EditorContext } from './context.js';
+import { emptyRunState, resetRunState, type NodeRunState } from '../graph/run-state.js';
+import { statefulNodes, type EditorContext } from './context.js';
 import { clearRunStates } from './live.js';
 import { loadWorkflow, savedWorkflow } from './workflow-io.js';
 
@@ -23,12 +24,69 @@ export function isRestoring(): boolean {
   return restoring > 0;
 }
 
-/** Replaces the graph with `state` (from graphState); the view stays where it is. */
-export function showState(ctx: EditorContext, state: string): void {
+/**
+ * What the nodes of a graph showed from runs (status, time, output images and texts, errors,
+ * validation marks), by node id, taken off the nodes so that a graph put back by undo or a tab
+ * switch shows them again on the nodes with the same ids.
+ */
+export type RunStates = Map<string, NodeRunState>;
+
+const showsSomething = (state: NodeRunState) => state.status !== 'idle' || state.images.length > 0 || state.texts.length > 0 || state.validation.length > 0;
+
+/**
+ * Takes the run states off the graph's nodes (they are left idle; the images move, they are not
+ * released). A node that was queued or running goes back to idle and drops its live preview:
+ * while its graph is not shown it gets no run events (live.ts), so it could not finish.
+ */
+export function takeRunStates(ctx: EditorContext): RunStates {
+  const taken: RunStates = new Map();
+  for (const node of statefulNodes(ctx.graph)) {
+    const state = node.runState;
+    if (!showsSomething(state)) continue;
+    const kept: NodeRunState = { ...state, images: state.images, texts: [...state.texts], validation: [...state.validation] };
+    if (kept.status === 'queued' || kept.status === 'running') {
+      kept.status = 'idle';
+      kept.progress = undefined;
+      if (kept.preview) {
+        for (const image of kept.images) image.close();
+        kept.images = [];
+        kept.preview = false;
+      }
+    }
+    taken.set(String(node.id), kept);
+    Object.assign(state, emptyRunState());
+  }
+  return taken;
+}
+
+/** Releases run states nobody will show again (their images). */
+export function releaseRunStates(states: RunStates | undefined): void {
+  for (const state of states?.values() ?? []) resetRunState(state);
+  states?.clear();
+}
+
+/** Puts run states back on the nodes with the same ids; those whose node is gone are released. */
+function giveRunStates(ctx: EditorContext, states: RunStates): void {
+  for (const node of statefulNodes(ctx.graph)) {
+    const state = states.get(String(node.id));
+    if (!state) continue;
+    states.delete(String(node.id));
+    Object.assign(node.runState, state);
+    if (state.status === 'error' || state.validation.length > 0) node.has_errors = true;
+  }
+  releaseRunStates(states);
+}
+
+/**
+ * Replaces the graph with `state` (from graphState); the view stays where it is. `runStates`
+ * (from takeRunStates) go back on the nodes with the same ids; without them the nodes start idle.
+ */
+export function showState(ctx: EditorContext, state: string, runStates?: RunStates): void {
   restoring++;
   try {
     clearRunStates(ctx);
     loadWorkflow(ctx.graph, JSON.parse(state), ctx.catalog);
+    if (runStates) giveRunStates(ctx, runStates);
   } finally {
     restoring--;
   }

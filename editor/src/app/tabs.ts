@@ -6,7 +6,7 @@
  */
 import { confirmAction } from '../ui/confirm.js';
 import type { EditorContext, WorkflowHost } from './context.js';
-import { graphState, showState } from './graph-state.js';
+import { graphState, releaseRunStates, showState, takeRunStates, type RunStates } from './graph-state.js';
 import { createHistory, currentState, resetHistory, type History } from './history.js';
 import type { TabsSnapshot } from './tab-session.js';
 import { createUndoRecorder, type UndoRecorder } from './undo.js';
@@ -19,6 +19,8 @@ export interface WorkflowTab {
   modified: boolean;
   readonly history: History;
   view: { offset: [number, number]; scale: number } | undefined;
+  /** What its nodes showed from runs while another tab is shown (graph-state.ts). */
+  runStates?: RunStates;
 }
 
 export interface Tabs {
@@ -63,11 +65,19 @@ export function createTabs(ctx: EditorContext): Tabs {
     current.modified = ctx.modified;
     current.view = { offset: [ctx.canvas.ds.offset[0], ctx.canvas.ds.offset[1]], scale: ctx.canvas.ds.scale };
   };
+  /** Leaves the current tab for another: its nodes' run states go with it. */
+  const leave = () => {
+    keep();
+    releaseRunStates(current.runStates);
+    current.runStates = takeRunStates(ctx);
+  };
   const show = (tab: WorkflowTab) => {
     // Loading fires change signals that mark the live flag: the tab's own values go back after.
     const { name, modified } = tab;
     current = tab;
-    showState(ctx, currentState(tab.history));
+    const runStates = tab.runStates;
+    tab.runStates = undefined;
+    showState(ctx, currentState(tab.history), runStates);
     const view = tab.view ?? { offset: [0, 0], scale: 1 };
     ctx.canvas.ds.offset = [view.offset[0], view.offset[1]];
     ctx.canvas.ds.scale = view.scale;
@@ -92,7 +102,7 @@ export function createTabs(ctx: EditorContext): Tabs {
     list: () => tabs,
     active: () => current,
     newTab() {
-      keep();
+      leave();
       const tab = makeTab(blank);
       tabs.splice(tabs.indexOf(current) + 1, 0, tab);
       show(tab);
@@ -100,7 +110,7 @@ export function createTabs(ctx: EditorContext): Tabs {
     switchTo(id) {
       const tab = tabs.find((candidate) => candidate.id === id);
       if (!tab || tab === current) return;
-      keep();
+      leave();
       show(tab);
     },
     async close(id) {
@@ -113,6 +123,8 @@ export function createTabs(ctx: EditorContext): Tabs {
       }
       const index = tabs.indexOf(tab);
       tabs.splice(index, 1);
+      releaseRunStates(tab.runStates);
+      tab.runStates = undefined;
       if (tabs.length === 0) tabs.push(makeTab(blank));
       if (tab === current) show(tabs[Math.min(index, tabs.length - 1)]!);
       else notify();
@@ -144,6 +156,7 @@ export function createTabs(ctx: EditorContext): Tabs {
         view: saved.view,
       }));
       if (restored.length === 0) return;
+      for (const tab of tabs) releaseRunStates(tab.runStates);
       tabs.splice(0, tabs.length, ...restored);
       show(tabs[Math.min(Math.max(snapshot.current, 0), tabs.length - 1)]!);
     },

@@ -6,7 +6,7 @@
  * so a drag is one step, not one per pointer move.
  */
 import type { EditorContext } from './context.js';
-import { graphState, isRestoring, showState } from './graph-state.js';
+import { graphState, isRestoring, showState, takeRunStates } from './graph-state.js';
 import { canRedo, canUndo, isClean, recordState, redoState, replaceCurrent, undoState, type History } from './history.js';
 
 /** Quiet time after a change signal outside a gesture (typing into a text widget, say). */
@@ -55,7 +55,8 @@ export function createUndoRecorder(ctx: EditorContext, history: () => History, c
   const gestureEnded = () => schedule(0);
   const show = (state: string | undefined): boolean => {
     if (state === undefined) return false;
-    showState(ctx, state);
+    // What the nodes showed from runs stays on the nodes that are still there.
+    showState(ctx, state, takeRunStates(ctx));
     if (timer !== undefined) clearTimeout(timer);
     timer = undefined;
     const current = history();

@@ -21,7 +21,7 @@ import type { Page } from 'playwright-core';
 import { repoRoot } from '../helpers/repo.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
 import { contrastRatio, parseColor, parseHex, textContrast } from './contrast.js';
-import { browserUnavailable, editorNotBuilt, launchBrowser, waitFor, type Browser, type Point } from './browser.js';
+import { browserUnavailable, editorNotBuilt, launchBrowser, pointOf, waitFor, type Browser, type Point } from './browser.js';
 
 const skip = browserUnavailable();
 const artifacts = join(repoRoot, 'test', 'artifacts', 'editor');
@@ -156,17 +156,6 @@ async function audit(page: Page, state: string): Promise<void> {
 
 async function screenshot(page: Page, name: string): Promise<void> {
   await page.screenshot({ path: join(artifacts, `${name}.png`) });
-}
-
-async function widgetPoint(page: Page, type: string, widget: string): Promise<Point> {
-  return page.evaluate(([wanted, name]) => {
-    const editor = (globalThis as unknown as EditorPage).switchyardEditor;
-    const node = editor.graph._nodes.find((candidate) => candidate.type === wanted)!;
-    const y = node.widgets!.find((candidate) => candidate.name === name)!.y;
-    const [px, py] = editor.canvas.ds.convertOffsetToCanvas([node.pos[0] + node.size[0] / 2, node.pos[1] + y + 10]);
-    const rect = editor.canvas.canvas.getBoundingClientRect();
-    return { x: rect.left + px, y: rect.top + py };
-  }, [type, widget] as const);
 }
 
 before(async () => {
@@ -342,7 +331,7 @@ test("a node's menu by keyboard: Shift+F10, arrows into a submenu, Enter, Escape
 test("litegraph's value prompt is labelled and gives the focus back to the canvas", { skip }, async () => {
   requireEditor();
   const { page } = browser;
-  const at = await widgetPoint(page, 'image.empty', 'height');
+  const at = await pointOf(page, 'image.empty', { kind: 'widget', name: 'height' });
   await page.mouse.click(at.x, at.y);
   const prompt = page.locator('.graphdialog[role="dialog"]');
   await prompt.waitFor();

@@ -21,7 +21,7 @@ import type { Page } from 'playwright-core';
 import { repoRoot } from '../helpers/repo.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
 import { contrastRatio, parseColor, parseHex, textContrast } from './contrast.js';
-import { browserUnavailable, editorNotBuilt, launchBrowser, pointOf, waitFor, type Browser, type Point } from './browser.js';
+import { browserUnavailable, editorNotBuilt, launchBrowser, openQuickSearch, pointOf, waitFor, type Browser, type Point } from './browser.js';
 
 const skip = browserUnavailable();
 const artifacts = join(repoRoot, 'test', 'artifacts', 'editor');
@@ -346,8 +346,7 @@ test("litegraph's value prompt is labelled and gives the focus back to the canva
 
   // The quick search (double-click on empty canvas) also gives the focus back when it closes.
   const box = (await page.locator('#graph-canvas').boundingBox())!;
-  await page.mouse.dblclick(box.x + 40, box.y + box.height - 60);
-  await page.locator('[data-testid="quick-search"]').waitFor();
+  await openQuickSearch(page, { x: box.x + 40, y: box.y + box.height - 60 });
   await audit(page, 'the quick search');
   await page.keyboard.press('Escape');
   assert.equal(await page.locator('[data-testid="quick-search"]').count(), 0);

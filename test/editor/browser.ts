@@ -121,6 +121,24 @@ export async function pointOf(page: Page, nodeType: string | undefined, where: W
   }, [nodeType, where] as const);
 }
 
+/**
+ * Double-clicks empty canvas at `at` until litegraph's quick search opens (three tries). Right
+ * after a palette entry is dropped with Playwright's synthetic drag and drop, Chromium now and
+ * then swallows the next press on the canvas, so a single double-click opens nothing.
+ */
+export async function openQuickSearch(page: Page, at: Point): Promise<void> {
+  const search = page.locator('[data-testid="quick-search"]');
+  for (let attempt = 1; ; attempt++) {
+    await page.mouse.dblclick(at.x, at.y);
+    try {
+      await search.waitFor({ timeout: 2_000 });
+      return;
+    } catch (error) {
+      if (attempt === 3) throw error;
+    }
+  }
+}
+
 /** Presses at `from`, moves in steps (litegraph follows pointer moves), releases at `to`. */
 export async function drag(page: Page, from: Point, to: Point): Promise<void> {
   await page.mouse.move(from.x, from.y);

@@ -16,7 +16,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { repoRoot } from '../helpers/repo.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
-import { browserUnavailable, editorNotBuilt, drag, launchBrowser, pointOf, waitFor, type Browser, type EditorGlobal } from './browser.js';
+import { browserUnavailable, editorNotBuilt, drag, launchBrowser, openQuickSearch, pointOf, waitFor, type Browser, type EditorGlobal } from './browser.js';
 
 const skip = browserUnavailable();
 const artifacts = join(repoRoot, 'test', 'artifacts', 'editor');
@@ -100,7 +100,7 @@ test('a graph built with the mouse runs, and its output image shows in the Save 
   const canvasBox = (await page.locator('#graph-canvas').boundingBox())!;
   await emptyEntry.dragTo(page.locator('#graph-canvas'), { targetPosition: { x: 80, y: 120 } });
   // Invert Image: double-click on empty canvas opens the quick search.
-  await page.mouse.dblclick(canvasBox.x + 420, canvasBox.y + 140);
+  await openQuickSearch(page, { x: canvasBox.x + 420, y: canvasBox.y + 140 });
   await page.fill('[data-testid="quick-search"]', 'invert image');
   await page.keyboard.press('Enter');
   // Save Image: palette search and a click (added in the middle), then dragged by its title.

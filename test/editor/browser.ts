@@ -122,21 +122,13 @@ export async function pointOf(page: Page, nodeType: string | undefined, where: W
 }
 
 /**
- * Double-clicks empty canvas at `at` until litegraph's quick search opens (three tries). Right
- * after a palette entry is dropped with Playwright's synthetic drag and drop, Chromium now and
- * then swallows the next press on the canvas, so a single double-click opens nothing.
+ * Double-clicks empty canvas at `at` as a person would, and waits for litegraph's quick search.
+ * The presses are 30 ms apart: Playwright's plain dblclick sends both at once, and when Chromium
+ * stamps them with the same time, litegraph (which wants 0 < gap < 300 ms) sees no double-click.
  */
 export async function openQuickSearch(page: Page, at: Point): Promise<void> {
-  const search = page.locator('[data-testid="quick-search"]');
-  for (let attempt = 1; ; attempt++) {
-    await page.mouse.dblclick(at.x, at.y);
-    try {
-      await search.waitFor({ timeout: 2_000 });
-      return;
-    } catch (error) {
-      if (attempt === 3) throw error;
-    }
-  }
+  await page.mouse.dblclick(at.x, at.y, { delay: 30 });
+  await page.locator('[data-testid="quick-search"]').waitFor({ timeout: 10_000 });
 }
 
 /** Presses at `from`, moves in steps (litegraph follows pointer moves), releases at `to`. */

@@ -276,9 +276,6 @@ test('open tabs come back after a reload: their graphs, unsaved marks, views and
     await openEditor(page);
     await addFromPalette(page, 'empty image', 'image.empty', 40, 80);
     await addFromPalette(page, 'invert image', 'image.invert', 330, 80);
-    // A click on empty canvas first, as in the other tests: the palette drag leaves the next click to the canvas.
-    const canvasBox = (await page.locator('#graph-canvas').boundingBox())!;
-    await page.mouse.click(canvasBox.x + 400, canvasBox.y + 450);
     await page.click('[data-testid="tab-new"]');
     await addFromPalette(page, 'save image', 'image.save', 200, 160);
     await page.evaluate(() => {

@@ -2,8 +2,9 @@
  * Saved (UI) format → API format. Follows what ComfyUI's editor does when it queues a prompt:
  * positional widget values are mapped through the node's widget order (skipping the hidden
  * "control after generate" value), links are resolved through Reroutes, PrimitiveNodes become
- * literals, muted nodes vanish, bypassed nodes pass a type-compatible input through, and Notes
- * are dropped. Known types come out under their canonical ids and input names; unknown types are
+ * literals, muted nodes vanish, bypassed nodes pass a type-compatible input through, Notes
+ * are dropped, and subgraphs (`definitions.subgraphs`) expand into their inner nodes, numbered
+ * `<instance id>:<inner id>`. Known types come out under their canonical ids and input names; unknown types are
  * kept with their raw values so validation can name them. Never throws: problems are issues.
  */
 import { typesCompatible } from '../nodes/data-types.js';
@@ -12,7 +13,7 @@ import type { AnyNodeType, InputSpec, NodeAlias } from '../nodes/define.js';
 import type { NodeRegistry } from '../nodes/registry.js';
 import { issue, type ValidationIssue } from '../validate/issues.js';
 import { CURRENT_SCHEMA_VERSION, type ApiNode, type ApiWorkflow, type Link } from './api-format.js';
-import { savedSchemaFor, type SavedNode, type SavedWorkflow } from './saved-format.js';
+import { savedSchemaFor, type SavedLinkArray, type SavedLinkObject, type SavedNode, type SavedWorkflow } from './saved-format.js';
 import { describeFound, isPlainObject, literalValue, ownValue, setOwn, thrownText, zodMessages, type PlainObject } from './untrusted.js';
 
 export interface SavedToApiResult {
@@ -97,12 +98,42 @@ export function convertCheckedSaved(saved: SavedWorkflow, registry: NodeRegistry
   return new Converter(saved, registry, saved.extra?.switchyard === undefined).run();
 }
 
+/** Where a subgraph's inside starts and ends: litegraph's ids of its input and output sides. */
+const SUBGRAPH_INPUT_ID = '-10';
+const SUBGRAPH_OUTPUT_ID = '-20';
+
+/** A subgraph definition, indexed once and shared by all its instances. */
+interface Definition {
+  id: string;
+  name: string;
+  nodes: Map<string, SavedNode>;
+  links: Map<string, LinkInfo>;
+  /** Per output of the subgraph: the inner link that feeds it. */
+  outputs: Map<number, LinkInfo>;
+}
+
+/**
+ * The graph being read: the workflow itself, or the inside of one subgraph instance. Inner
+ * nodes come out under `prefix` + their id (`"12:5"`, nested `"12:7:5"`), as ComfyUI numbers
+ * them when it queues a prompt.
+ */
+interface Scope {
+  prefix: string;
+  nodes: Map<string, SavedNode>;
+  links: Map<string, LinkInfo>;
+  /** For the inside of an instance: that node, and the scope it sits in. */
+  parent?: { scope: Scope; instance: SavedNode };
+  /** Subgraph ids entered on the way here: entering one of them again is a loop. */
+  path: readonly string[];
+}
+
 class Converter {
   private readonly issues: ValidationIssue[] = [];
-  private readonly nodes = new Map<string, SavedNode>();
-  private readonly links = new Map<string, LinkInfo>();
-  /** Nodes that cannot be converted (subgraphs, group nodes); already reported. */
+  private readonly definitions = new Map<string, Definition>();
+  /** Prefixed ids of nodes that cannot be converted (legacy group nodes); already reported. */
   private readonly unsupported = new Set<string>();
+  /** Subgraph loops already reported, by the prefixed id of the instance that closes them. */
+  private readonly loops = new Set<string>();
 
   constructor(
     private readonly saved: SavedWorkflow,
@@ -112,67 +143,92 @@ class Converter {
   ) {}
 
   run(): SavedToApiResult {
-    this.indexNodes();
-    this.indexLinks();
-    this.findUnsupported();
+    this.indexDefinitions();
+    const root: Scope = { prefix: '', nodes: this.indexNodes(this.saved.nodes, ''), links: indexLinks(this.saved.links ?? []), path: [] };
     const nodes: PlainObject = {};
-    for (const node of this.nodes.values()) {
-      const id = String(node.id);
-      if (this.unsupported.has(id) || this.isVirtual(node) || node.mode === MODE_MUTED || node.mode === MODE_BYPASS) continue;
-      setOwn(nodes, id, this.convertNode(id, node));
-    }
+    this.convertScope(root, nodes);
     return { workflow: { schemaVersion: CURRENT_SCHEMA_VERSION, nodes: nodes as Record<string, ApiNode> }, issues: this.issues };
   }
 
-  private indexNodes(): void {
-    for (const node of this.saved.nodes) {
+  private convertScope(scope: Scope, out: PlainObject): void {
+    for (const [id, node] of scope.nodes) {
+      if (this.isUnsupported(scope, id, node) || this.isVirtual(node) || node.mode === MODE_MUTED || node.mode === MODE_BYPASS) continue;
+      const definition = this.definitions.get(node.type);
+      if (definition) {
+        const inside = this.enter(scope, node, definition);
+        if (inside) this.convertScope(inside, out);
+        continue;
+      }
+      setOwn(out, scope.prefix + id, this.convertNode(scope, id, node));
+    }
+  }
+
+  private indexDefinitions(): void {
+    for (const subgraph of this.saved.definitions?.subgraphs ?? []) {
+      const id = subgraph.id;
+      if (typeof id !== 'string' || id.length === 0 || this.definitions.has(id)) continue;
+      const name = subgraph.name ?? id;
+      const links = indexLinks(subgraph.links ?? []);
+      const outputs = new Map<number, LinkInfo>();
+      for (const link of subgraph.links ?? []) {
+        if (link === null) continue;
+        const [targetId, targetSlot] = Array.isArray(link) ? [link[3], link[4]] : [link.target_id, link.target_slot];
+        const info = links.get(String(Array.isArray(link) ? link[0] : link.id));
+        if (String(targetId) === SUBGRAPH_OUTPUT_ID && info && !outputs.has(targetSlot)) outputs.set(targetSlot, info);
+      }
+      this.definitions.set(id, { id, name, nodes: this.indexNodes(subgraph.nodes ?? [], ` in subgraph ${JSON.stringify(name)}`), links, outputs });
+    }
+  }
+
+  private indexNodes(list: readonly SavedNode[], where: string): Map<string, SavedNode> {
+    const nodes = new Map<string, SavedNode>();
+    for (const node of list) {
       const id = String(node.id);
       if (id.length === 0) {
-        this.issues.push(issue('invalid_workflow', `a node of type ${JSON.stringify(node.type)} has an empty id`));
+        this.issues.push(issue('invalid_workflow', `a node of type ${JSON.stringify(node.type)}${where} has an empty id`));
         continue;
       }
       if (node.type.length === 0) {
-        this.issues.push(issue('invalid_workflow', `node ${id} has an empty type`, { nodeId: id }));
+        this.issues.push(issue('invalid_workflow', `node ${id}${where} has an empty type`, where ? {} : { nodeId: id }));
         continue;
       }
-      if (this.nodes.has(id)) {
-        this.issues.push(issue('invalid_workflow', `two nodes share the id ${id}; the second (${JSON.stringify(node.type)}) is ignored`, { nodeId: id }));
+      if (nodes.has(id)) {
+        this.issues.push(issue('invalid_workflow', `two nodes${where} share the id ${id}; the second (${JSON.stringify(node.type)}) is ignored`, where ? {} : { nodeId: id }));
         continue;
       }
-      this.nodes.set(id, node);
+      nodes.set(id, node);
     }
+    return nodes;
   }
 
-  private indexLinks(): void {
-    for (const link of this.saved.links ?? []) {
-      if (link === null) continue;
-      const info = Array.isArray(link)
-        ? { id: String(link[0]), originId: String(link[1]), originSlot: link[2], type: link[5] }
-        : { id: String(link.id), originId: String(link.origin_id), originSlot: link.origin_slot, type: link.type };
-      if (!this.links.has(info.id)) this.links.set(info.id, { originId: info.originId, originSlot: info.originSlot, type: info.type });
-    }
-  }
-
-  /** Subgraphs and (legacy) group nodes expand into inner graphs we do not read yet. */
-  private findUnsupported(): void {
-    const subgraphIds = new Set((this.saved.definitions?.subgraphs ?? []).map((graph) => graph.id).filter((id): id is string => typeof id === 'string'));
-    const groupNodes = this.saved.extra?.groupNodes;
-    for (const [id, node] of this.nodes) {
-      if (subgraphIds.has(node.type)) {
-        this.unsupported.add(id);
-        this.issues.push(issue('invalid_workflow', `node ${id} is a subgraph (${node.type}); subgraphs are not supported yet — unpack it in the editor first`, { nodeId: id, details: { type: node.type } }));
-      } else if (/^workflow[>/]/.test(node.type) && isPlainObject(groupNodes) && !this.registry.has(node.type)) {
-        this.unsupported.add(id);
-        this.issues.push(issue('invalid_workflow', `node ${id} is a group node (${node.type}); group nodes are not supported yet — convert it back to nodes in the editor first`, { nodeId: id, details: { type: node.type } }));
+  /** The inside of `instance`, or undefined (reported once) when its subgraph contains itself. */
+  private enter(scope: Scope, instance: SavedNode, definition: Definition): Scope | undefined {
+    const id = scope.prefix + String(instance.id);
+    if (scope.path.includes(definition.id)) {
+      if (!this.loops.has(id)) {
+        this.loops.add(id);
+        this.issues.push(issue('invalid_workflow', `node ${id} instances subgraph ${JSON.stringify(definition.name)} inside itself`, { nodeId: id, details: { subgraph: definition.id } }));
       }
+      return undefined;
     }
+    return { prefix: `${id}:`, nodes: definition.nodes, links: definition.links, parent: { scope, instance }, path: [...scope.path, definition.id] };
+  }
+
+  /** Legacy group nodes (`workflow>…` types defined in extra.groupNodes) expand into graphs we do not read. */
+  private isUnsupported(scope: Scope, id: string, node: SavedNode): boolean {
+    const key = scope.prefix + id;
+    if (this.unsupported.has(key)) return true;
+    if (!/^workflow[>/]/.test(node.type) || !isPlainObject(this.saved.extra?.groupNodes) || this.registry.has(node.type)) return false;
+    this.unsupported.add(key);
+    this.issues.push(issue('invalid_workflow', `node ${key} is a group node (${node.type}); group nodes are not supported yet — convert it back to nodes in the editor first`, { nodeId: key, details: { type: node.type } }));
+    return true;
   }
 
   private isVirtual(node: SavedNode): boolean {
     return node.type === REROUTE || node.type === PRIMITIVE || NOTE_TYPES.has(node.type);
   }
 
-  private convertNode(id: string, node: SavedNode): ApiNode {
+  private convertNode(scope: Scope, id: string, node: SavedNode): ApiNode {
     const resolved = this.registry.resolve(node.type);
     const inputs: PlainObject = {};
     if (resolved) this.writeKnownWidgets(inputs, node, resolved.node, resolved.alias);
@@ -183,7 +239,7 @@ class Converter {
       if (input.link === null || input.link === undefined) continue;
       const savedName = input.widget?.name ?? input.name;
       const name = resolved ? renameInput(resolved.alias, savedName) : savedName;
-      const source = this.resolveLink(input.link, { nodeId: id, input: name }, new Set());
+      const source = this.resolveLink(scope, input.link, { nodeId: scope.prefix + id, input: name }, new Set());
       if (source.kind === 'link') setOwn(inputs, name, source.link);
       else if (source.kind === 'literal') setOwn(inputs, name, literalValue(source.value));
     }
@@ -231,50 +287,77 @@ class Converter {
     else if (isPlainObject(values)) for (const key of Object.keys(values)) setOwn(inputs, key, literalValue(values[key]));
   }
 
-  private resolveLink(linkId: number | string, where: Where, seen: Set<string>): Source {
-    const link = this.links.get(String(linkId));
+  private resolveLink(scope: Scope, linkId: number | string, where: Where, seen: Set<string>): Source {
+    const link = scope.links.get(String(linkId));
     if (!link) {
-      this.issues.push(issue('bad_linked_input', `input "${where.input}" of node ${where.nodeId} refers to link ${String(linkId)}, which is not in the workflow's links`, { ...where, details: { link: linkId } }));
+      this.issues.push(issue('bad_linked_input', `input "${where.input}" of node ${where.nodeId} refers to link ${String(linkId)}, which is not in the ${scope.parent ? 'subgraph\'s' : 'workflow\'s'} links`, { ...where, details: { link: linkId } }));
       return NONE;
     }
-    return this.resolveOutput(link.originId, link.originSlot, link.type, where, seen);
+    return this.resolveOutput(scope, link.originId, link.originSlot, link.type, where, seen);
   }
 
-  /** What output `slot` of node `originId` delivers once virtual, muted and bypassed nodes are gone. */
-  private resolveOutput(originId: string, slot: number, linkType: unknown, where: Where, seen: Set<string>): Source {
-    const origin = this.nodes.get(originId);
+  /** What output `slot` of node `originId` delivers once virtual, muted and bypassed nodes and subgraph boundaries are gone. */
+  private resolveOutput(scope: Scope, originId: string, slot: number, linkType: unknown, where: Where, seen: Set<string>): Source {
+    if (originId === SUBGRAPH_INPUT_ID && scope.parent) return this.resolveSubgraphInput(scope.parent, slot, where, seen);
+    const origin = scope.nodes.get(originId);
+    const shownId = scope.prefix + originId;
     if (!origin) {
-      this.issues.push(issue('bad_linked_input', `input "${where.input}" of node ${where.nodeId} is linked to node ${originId}, which is not in the workflow`, { ...where, details: { sourceNodeId: originId } }));
+      this.issues.push(issue('bad_linked_input', `input "${where.input}" of node ${where.nodeId} is linked to node ${shownId}, which is not in the workflow`, { ...where, details: { sourceNodeId: shownId } }));
       return NONE;
     }
     if (slot < 0) {
-      this.issues.push(issue('bad_linked_input', `input "${where.input}" of node ${where.nodeId} is linked to output ${slot} of node ${originId}; output indexes start at 0`, { ...where, details: { sourceNodeId: originId, outputIndex: slot } }));
+      this.issues.push(issue('bad_linked_input', `input "${where.input}" of node ${where.nodeId} is linked to output ${slot} of node ${shownId}; output indexes start at 0`, { ...where, details: { sourceNodeId: shownId, outputIndex: slot } }));
       return NONE;
     }
-    const step = `${originId}:${slot}`;
+    const step = `${shownId}:${slot}`;
     if (seen.has(step)) {
-      this.issues.push(issue('invalid_workflow', `input "${where.input}" of node ${where.nodeId} is fed by a loop of reroute/bypassed nodes (through node ${originId})`, where));
+      this.issues.push(issue('invalid_workflow', `input "${where.input}" of node ${where.nodeId} is fed by a loop of reroute/bypassed nodes (through node ${shownId})`, where));
       return NONE;
     }
     seen.add(step);
-    if (this.unsupported.has(originId) || origin.mode === MODE_MUTED || NOTE_TYPES.has(origin.type)) return NONE;
+    if (this.isUnsupported(scope, originId, origin) || origin.mode === MODE_MUTED || NOTE_TYPES.has(origin.type)) return NONE;
     if (origin.type === REROUTE) {
       const through = origin.inputs?.[0]?.link;
-      return through === null || through === undefined ? NONE : this.resolveLink(through, where, seen);
+      return through === null || through === undefined ? NONE : this.resolveLink(scope, through, where, seen);
     }
     if (origin.type === PRIMITIVE) {
       const values = origin.widgets_values;
       return Array.isArray(values) && values.length > 0 ? { kind: 'literal', value: values[0] } : NONE;
     }
-    if (origin.mode === MODE_BYPASS) return this.resolveBypass(origin, slot, linkType, where, seen);
-    return { kind: 'link', link: [originId, slot] };
+    if (origin.mode === MODE_BYPASS) return this.resolveBypass(scope, origin, slot, linkType, where, seen);
+    const definition = this.definitions.get(origin.type);
+    if (definition) {
+      // The output of an instance is whatever feeds that output inside it.
+      const inside = this.enter(scope, origin, definition);
+      const feed = definition.outputs.get(slot);
+      return inside && feed ? this.resolveOutput(inside, feed.originId, feed.originSlot, feed.type, where, seen) : NONE;
+    }
+    return { kind: 'link', link: [shownId, slot] };
+  }
+
+  /**
+   * Input `slot` of a subgraph, seen from inside an instance: what feeds that input of the
+   * instance node outside, or — when nothing is linked — the value of the widget the instance
+   * shows for it (a promoted widget: the instance's widgets_values hold one value per input
+   * that has a widget, in input order). Without either, the inner node keeps its own value.
+   */
+  private resolveSubgraphInput({ scope, instance }: { scope: Scope; instance: SavedNode }, slot: number, where: Where, seen: Set<string>): Source {
+    const inputs = instance.inputs ?? [];
+    const input = inputs[slot];
+    if (!input) return NONE;
+    if (input.link !== null && input.link !== undefined) return this.resolveLink(scope, input.link, where, seen);
+    if (!input.widget) return NONE;
+    const values = instance.widgets_values;
+    if (isPlainObject(values)) return Object.hasOwn(values, input.widget.name) ? { kind: 'literal', value: values[input.widget.name] } : NONE;
+    const index = inputs.slice(0, slot).filter((candidate) => candidate.widget !== undefined).length;
+    return Array.isArray(values) && index < values.length ? { kind: 'literal', value: values[index] } : NONE;
   }
 
   /**
    * A bypassed node hands on, for output `slot`, its first linked input whose type fits that
    * output's type — trying the input at the same position first, as ComfyUI does.
    */
-  private resolveBypass(origin: SavedNode, slot: number, linkType: unknown, where: Where, seen: Set<string>): Source {
+  private resolveBypass(scope: Scope, origin: SavedNode, slot: number, linkType: unknown, where: Where, seen: Set<string>): Source {
     const outputType = typeName(origin.outputs?.[slot]?.type) ?? typeName(linkType) ?? this.declaredOutputType(origin.type, slot) ?? '*';
     const inputs = origin.inputs ?? [];
     const order = [slot, ...inputs.keys()].filter((index, position, all) => index < inputs.length && all.indexOf(index) === position);
@@ -282,7 +365,7 @@ class Converter {
       const input = inputs[index]!;
       const inputType = typeName(input.type);
       if (input.link === null || input.link === undefined || inputType === undefined) continue;
-      if (typesCompatible(inputType, outputType)) return this.resolveLink(input.link, where, seen);
+      if (typesCompatible(inputType, outputType)) return this.resolveLink(scope, input.link, where, seen);
     }
     return NONE;
   }
@@ -292,6 +375,19 @@ class Converter {
     const name = type?.outputNames[slot];
     return name === undefined ? undefined : (type!.outputs as Record<string, { type: string }>)[name]?.type;
   }
+}
+
+/** Links by id, from 0.4 arrays or version 1 objects (the first of a repeated id wins; nulls skipped). */
+function indexLinks(list: readonly (SavedLinkArray | SavedLinkObject | null)[]): Map<string, LinkInfo> {
+  const links = new Map<string, LinkInfo>();
+  for (const link of list) {
+    if (link === null) continue;
+    const [id, info] = Array.isArray(link)
+      ? [String(link[0]), { originId: String(link[1]), originSlot: link[2], type: link[5] }]
+      : [String(link.id), { originId: String(link.origin_id), originSlot: link.origin_slot, type: link.type }];
+    if (!links.has(id)) links.set(id, info);
+  }
+  return links;
 }
 
 function typeName(value: unknown): string | undefined {

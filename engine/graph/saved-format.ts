@@ -89,7 +89,29 @@ export const SwitchyardExtraSchema = z.looseObject({
 
 const ExtraSchema = z.looseObject({ switchyard: SwitchyardExtraSchema.optional() });
 
-const DefinitionsSchema = z.looseObject({ subgraphs: z.array(z.looseObject({ id: z.string().optional() })).optional() });
+/** One side of a subgraph's boundary: an input (or output) of every node that instances it. */
+export const SavedSubgraphIOSchema = z.looseObject({
+  name: z.string().optional(),
+  type: SlotTypeSchema.optional(),
+  linkIds: z.array(SavedIdSchema).optional(),
+});
+
+/**
+ * A subgraph (ComfyUI's editor, litegraph `ExportedSubgraph`): a graph of its own, instanced by
+ * nodes whose `type` is its `id`. Inside, links from the input side have origin_id -10 (the slot
+ * is the subgraph input's index) and links to the output side have target_id -20.
+ */
+export const SavedSubgraphSchema = z.looseObject({
+  id: z.string().optional().describe('UUID; the type of the nodes that instance it'),
+  name: z.string().optional(),
+  nodes: z.array(SavedNodeSchema).optional(),
+  links: z.array(z.union([SavedLinkObjectSchema, SavedLinkArraySchema, z.null()])).optional(),
+  inputs: z.array(SavedSubgraphIOSchema).optional(),
+  outputs: z.array(SavedSubgraphIOSchema).optional(),
+});
+export type SavedSubgraph = z.infer<typeof SavedSubgraphSchema>;
+
+const DefinitionsSchema = z.looseObject({ subgraphs: z.array(SavedSubgraphSchema).optional() });
 
 /** Download manifest entries some workflows carry. */
 const ModelEntrySchema = z.looseObject({

@@ -61,6 +61,23 @@ test('--set overrides an input for one run; a bad override value is invalid (exi
   assert.match(missingNode.stdout, /node 77, which is not in the workflow/);
 });
 
+test('a ComfyUI file with a subgraph runs: its inner nodes run as <instance>:<inner>, with the promoted widget value', async () => {
+  const file = join(repoRoot, 'test', 'fixtures', 'workflows', 'comfy-subgraph.json');
+  const { code, stdout } = await cli('run', file, '--json', '--data', data);
+  assert.equal(code, 0, stdout);
+  const report = JSON.parse(stdout) as { status: string; executed: string[]; outputs: Record<string, { images: string[] }> };
+  assert.equal(report.status, 'success');
+  assert.deepEqual(report.executed.sort(), ['1', '2:5', '2:6', '3']);
+  const [image] = report.outputs['3']!.images;
+  assert.ok(image && existsSync(image), `saved ${image}`);
+  // An inner node is addressed by its full id, in --set as in errors.
+  const bad = await cli('run', file, '--json', '--data', data, '--set', '2:6.blur_radius=-1');
+  assert.equal(bad.code, 1);
+  const result = JSON.parse(bad.stdout) as { node_errors: Record<string, { errors: { code: string; input?: string }[] }> };
+  assert.deepEqual(Object.keys(result.node_errors), ['2:6']);
+  assert.equal(result.node_errors['2:6']!.errors[0]!.input, 'blur_radius');
+});
+
 test('usage errors exit 2 with a reason: no file, unreadable file, malformed --set, unknown command or option', async () => {
   for (const argv of [['run'], ['run', join(work, 'nope.json')], ['run', example, '--set', 'blur=3'], ['frobnicate'], ['run', example, '--frob'], ['validate', example, '--set', '1.x=2'], []]) {
     const { code, stderr, stdout } = await cli(...argv, '--data', data);

@@ -192,14 +192,143 @@ test('a loop of reroutes is reported instead of recursing forever', () => {
   assert.deepEqual(result.workflow.nodes['3']!.inputs, { prefix: 'out' });
 });
 
-test('a used subgraph is reported as not supported yet', () => {
-  const saved = graph([{ id: 1, type: '9f1c0d2e-subgraph' }], []) as Record<string, unknown>;
-  saved.definitions = { subgraphs: [{ id: '9f1c0d2e-subgraph', nodes: [], links: [] }] };
-  const result = savedToApi(saved as SavedWorkflow, registry);
-  assert.equal(result.issues.length, 1);
-  assert.equal(result.issues[0]!.code, 'invalid_workflow');
-  assert.equal(result.issues[0]!.nodeId, '1');
-  assert.match(result.issues[0]!.message, /subgraphs are not supported yet/);
+// ---- subgraphs (ComfyUI's editor: definitions.subgraphs, instanced by type) ------------------
+
+const SCALE_SUBGRAPH = 'c3f1a8e2-5b7d-4e2a-9c1f-0a1b2c3d4e5f';
+const NESTING_SUBGRAPH = '7d2e9b41-0c3a-4f5e-8b6d-1e2f3a4b5c6d';
+
+/**
+ * "Scale and invert": subgraph input 0 (IMAGE) → ImageScale (its width promoted as input 1) →
+ * ImageInvert → output 0. Inside, links from the input side start at -10 and the link to the
+ * output side ends at -20, as litegraph writes them (version 1 object links).
+ */
+const scaleAndInvert = {
+  id: SCALE_SUBGRAPH,
+  name: 'Scale and invert',
+  inputNode: { id: -10, bounding: [0, 0, 120, 60] },
+  outputNode: { id: -20, bounding: [600, 0, 120, 60] },
+  inputs: [{ id: 'in-image', name: 'image', type: 'IMAGE', linkIds: [10] }, { id: 'in-width', name: 'width', type: 'INT', linkIds: [11] }],
+  outputs: [{ id: 'out-image', name: 'IMAGE', type: 'IMAGE', linkIds: [13] }],
+  widgets: [],
+  nodes: [
+    {
+      id: 5, type: 'ImageScale', mode: 0,
+      inputs: [{ name: 'image', type: 'IMAGE', link: 10 }, { name: 'width', type: 'INT', link: 11, widget: { name: 'width' } }],
+      outputs: [{ name: 'IMAGE', type: 'IMAGE', links: [12] }],
+      widgets_values: ['bilinear', 512, 384, 'disabled'],
+    },
+    { id: 6, type: 'ImageInvert', mode: 0, inputs: [{ name: 'image', type: 'IMAGE', link: 12 }], outputs: [{ name: 'IMAGE', type: 'IMAGE', links: [13] }] },
+  ],
+  links: [
+    { id: 10, origin_id: -10, origin_slot: 0, target_id: 5, target_slot: 0, type: 'IMAGE' },
+    { id: 11, origin_id: -10, origin_slot: 1, target_id: 5, target_slot: 1, type: 'INT' },
+    { id: 12, origin_id: 5, origin_slot: 0, target_id: 6, target_slot: 0, type: 'IMAGE' },
+    { id: 13, origin_id: 6, origin_slot: 0, target_id: -20, target_slot: 0, type: 'IMAGE' },
+  ],
+};
+
+/** An instance of "Scale and invert": image linked, width a promoted widget holding `width`. */
+const scaleInstance = (id: number, imageLink: number | null, out: number[], width: number | undefined, mode = 0): NodeSketch => ({
+  id, type: SCALE_SUBGRAPH, mode,
+  inputs: [{ name: 'image', type: 'IMAGE', link: imageLink }, { name: 'width', type: 'INT', link: null, widget: { name: 'width' } }],
+  outputs: [{ name: 'IMAGE', type: 'IMAGE', links: out }],
+  ...(width === undefined ? {} : { widgets_values: [width] }),
+});
+
+function withSubgraphs(saved: SavedWorkflow, ...subgraphs: unknown[]): SavedWorkflow {
+  return { ...saved, definitions: { subgraphs } } as SavedWorkflow;
+}
+
+test('a subgraph instance expands into its inner nodes, numbered <instance>:<inner>, with its boundary links joined', () => {
+  const result = savedToApi(withSubgraphs(graph(
+    [load(1, [1]), scaleInstance(2, 1, [2], 640), save(3, 2)],
+    [[1, 1, 0, 2, 0, 'IMAGE'], [2, 2, 0, 3, 0, 'IMAGE']],
+  ), scaleAndInvert), registry);
+  assert.deepEqual(result.issues, []);
+  assert.deepEqual(result.workflow.nodes, {
+    '1': { type: 'test.load_image', inputs: { image: 'cat.png' } },
+    // width: the instance's promoted widget (640), not the inner node's own 512.
+    '2:5': { type: 'test.image_scale', inputs: { method: 'bilinear', width: 640, height: 384, crop: 'disabled', image: ['1', 0] } },
+    '2:6': { type: 'test.invert', inputs: { image: ['2:5', 0] } },
+    '3': { type: 'test.save_image', inputs: { prefix: 'out', image: ['2:6', 0] } },
+  });
+});
+
+test('two instances of one subgraph get their own nodes; an unlinked input without a promoted value keeps the inner value', () => {
+  const result = savedToApi(withSubgraphs(graph(
+    [load(1, [1, 3]), scaleInstance(2, 1, [2], 640), save(3, 2), scaleInstance(4, 3, [4], undefined), save(5, 4)],
+    [[1, 1, 0, 2, 0, 'IMAGE'], [2, 2, 0, 3, 0, 'IMAGE'], [3, 1, 0, 4, 0, 'IMAGE'], [4, 4, 0, 5, 0, 'IMAGE']],
+  ), scaleAndInvert), registry);
+  assert.deepEqual(result.issues, []);
+  assert.deepEqual(Object.keys(result.workflow.nodes).sort(), ['1', '2:5', '2:6', '3', '4:5', '4:6', '5']);
+  assert.equal(result.workflow.nodes['2:5']!.inputs.width, 640);
+  assert.equal(result.workflow.nodes['4:5']!.inputs.width, 512);
+  assert.deepEqual(result.workflow.nodes['5']!.inputs.image, ['4:6', 0]);
+});
+
+test('subgraphs nest: an instance inside a subgraph is numbered by the whole path', () => {
+  const nesting = {
+    id: NESTING_SUBGRAPH,
+    name: 'Twice',
+    inputs: [{ name: 'image', type: 'IMAGE', linkIds: [20] }],
+    outputs: [{ name: 'IMAGE', type: 'IMAGE', linkIds: [22] }],
+    nodes: [
+      { ...scaleInstance(7, 20, [21], 300), id: 7 },
+      { id: 8, type: 'ImageInvert', inputs: [{ name: 'image', type: 'IMAGE', link: 21 }], outputs: [{ name: 'IMAGE', type: 'IMAGE', links: [22] }] },
+    ],
+    links: [
+      { id: 20, origin_id: -10, origin_slot: 0, target_id: 7, target_slot: 0, type: 'IMAGE' },
+      { id: 21, origin_id: 7, origin_slot: 0, target_id: 8, target_slot: 0, type: 'IMAGE' },
+      { id: 22, origin_id: 8, origin_slot: 0, target_id: -20, target_slot: 0, type: 'IMAGE' },
+    ],
+  };
+  const outer: NodeSketch = { id: 2, type: NESTING_SUBGRAPH, inputs: [{ name: 'image', type: 'IMAGE', link: 1 }], outputs: [{ name: 'IMAGE', type: 'IMAGE', links: [2] }] };
+  const result = savedToApi(withSubgraphs(graph([load(1, [1]), outer, save(3, 2)], [[1, 1, 0, 2, 0, 'IMAGE'], [2, 2, 0, 3, 0, 'IMAGE']]), nesting, scaleAndInvert), registry);
+  assert.deepEqual(result.issues, []);
+  assert.deepEqual(Object.keys(result.workflow.nodes).sort(), ['1', '2:7:5', '2:7:6', '2:8', '3']);
+  assert.deepEqual(result.workflow.nodes['2:7:5']!.inputs.image, ['1', 0]);
+  assert.equal(result.workflow.nodes['2:7:5']!.inputs.width, 300);
+  assert.deepEqual(result.workflow.nodes['2:8']!.inputs.image, ['2:7:6', 0]);
+  assert.deepEqual(result.workflow.nodes['3']!.inputs.image, ['2:8', 0]);
+});
+
+test('a muted instance runs nothing inside; a bypassed one hands its input through', () => {
+  const links: [number, number, number, number, number, string][] = [[1, 1, 0, 2, 0, 'IMAGE'], [2, 2, 0, 3, 0, 'IMAGE']];
+  const muted = savedToApi(withSubgraphs(graph([load(1, [1]), scaleInstance(2, 1, [2], 640, 2), save(3, 2)], links), scaleAndInvert), registry);
+  assert.deepEqual(muted.issues, []);
+  assert.deepEqual(Object.keys(muted.workflow.nodes).sort(), ['1', '3']);
+  assert.deepEqual(muted.workflow.nodes['3']!.inputs, { prefix: 'out' });
+  const bypassed = savedToApi(withSubgraphs(graph([load(1, [1]), scaleInstance(2, 1, [2], 640, 4), save(3, 2)], links), scaleAndInvert), registry);
+  assert.deepEqual(bypassed.issues, []);
+  assert.deepEqual(Object.keys(bypassed.workflow.nodes).sort(), ['1', '3']);
+  assert.deepEqual(bypassed.workflow.nodes['3']!.inputs.image, ['1', 0]);
+});
+
+test('a subgraph that contains itself is reported once, not expanded forever; a broken inner link names the inner node', () => {
+  const looping = {
+    id: NESTING_SUBGRAPH,
+    name: 'Forever',
+    outputs: [{ name: 'IMAGE', type: 'IMAGE', linkIds: [31] }],
+    nodes: [
+      { id: 1, type: NESTING_SUBGRAPH, outputs: [{ name: 'IMAGE', type: 'IMAGE', links: [31] }] },
+      { id: 2, type: 'ImageInvert', inputs: [{ name: 'image', type: 'IMAGE', link: 77 }], outputs: [{ name: 'IMAGE', type: 'IMAGE', links: [] }] },
+    ],
+    links: [{ id: 31, origin_id: 1, origin_slot: 0, target_id: -20, target_slot: 0, type: 'IMAGE' }],
+  };
+  const outer: NodeSketch = { id: 4, type: NESTING_SUBGRAPH, outputs: [{ name: 'IMAGE', type: 'IMAGE', links: [1] }] };
+  const result = savedToApi(withSubgraphs(graph([outer, save(5, 1)], [[1, 4, 0, 5, 0, 'IMAGE']]), looping), registry);
+  assert.deepEqual(result.issues.map((found) => [found.code, found.nodeId]).sort(), [['bad_linked_input', '4:2'], ['invalid_workflow', '4:1']]);
+  assert.match(result.issues.find((found) => found.code === 'invalid_workflow')!.message, /instances subgraph "Forever" inside itself/);
+  assert.match(result.issues.find((found) => found.code === 'bad_linked_input')!.message, /link 77, which is not in the subgraph's links/);
+  assert.deepEqual(Object.keys(result.workflow.nodes).sort(), ['4:2', '5']);
+  assert.deepEqual(result.workflow.nodes['5']!.inputs, { prefix: 'out' });
+});
+
+test('an instance whose subgraph definition is missing stays an unknown node type for validation to name', () => {
+  const result = savedToApi(graph([load(1, [1]), scaleInstance(2, 1, [2], 640), save(3, 2)], [[1, 1, 0, 2, 0, 'IMAGE'], [2, 2, 0, 3, 0, 'IMAGE']]), registry);
+  assert.deepEqual(result.issues, []);
+  assert.equal(result.workflow.nodes['2']!.type, SCALE_SUBGRAPH);
+  assert.deepEqual(result.workflow.nodes['3']!.inputs.image, ['2', 0]);
 });
 
 test('a saved version newer than 1, or a newer Switchyard schemaVersion, is unsupported_schema_version', () => {

@@ -169,6 +169,42 @@ test('saved to the server and exported, it is ComfyUI’s format with the same c
   assert.deepEqual([detail.workflow.nodes['3']?.inputs.seed, detail.workflow.nodes['3']?.inputs.steps], [1234, 3]);
 });
 
+test('a ComfyUI file with a subgraph opens with a subgraph node, runs (the server expands it), and saves back with its definition', { skip }, async () => {
+  requireEditor();
+  const { page } = browser;
+  const file = join(repoRoot, 'test', 'fixtures', 'workflows', 'comfy-subgraph.json');
+  const original = JSON.parse(readFileSync(file, 'utf8')) as SavedFile & { definitions: { subgraphs: { id: string; name: string }[] } };
+  const subgraph = original.definitions.subgraphs[0]!;
+  const chooser = page.waitForEvent('filechooser');
+  await page.click('[data-testid="import"]');
+  await (await chooser).setFiles(file);
+  await page.locator('#status', { hasText: 'Opened comfy-subgraph.json (3 nodes)' }).waitFor({ timeout: 10_000 });
+  assert.doesNotMatch((await page.locator('#status').textContent()) ?? '', /missing/);
+  const instance = await nodeView(subgraph.id);
+  assert.deepEqual([instance.title, instance.kind], [`${subgraph.name} (subgraph)`, 'subgraph']);
+  await page.click('[data-testid="fit"]');
+  await page.screenshot({ path: join(artifacts, 'comfy-03-subgraph.png') });
+
+  await page.locator('#graph-canvas').focus();
+  await page.keyboard.press('Control+Enter');
+  await waitFor(page, () => ((globalThis as unknown as EditorGlobal).switchyardEditor.graph._nodes.find((n) => n.type === 'SaveImage')?.runState.images.length ?? 0) > 0, undefined, 60_000);
+  // The inner nodes ran under their full ids; their states show on the subgraph node.
+  const runs = (await server.request('/api/runs')).body as { items: { id: string }[] };
+  const ran = (await server.request(`/api/runs/${runs.items[0]!.id}`)).body as { workflow: { nodes: Record<string, { type: string; inputs: Record<string, unknown> }> } };
+  assert.deepEqual(Object.keys(ran.workflow.nodes).sort(), ['1', '2:5', '2:6', '3']);
+  assert.equal(ran.workflow.nodes['2:6']?.inputs.blur_radius, 2, 'the promoted widget value');
+  const status = await page.evaluate((id) => (globalThis as unknown as EditorGlobal).switchyardEditor.graph._nodes.find((n) => n.type === id)!.runState.status, subgraph.id);
+  assert.equal(status, 'done');
+
+  await page.keyboard.press('Control+s');
+  await page.fill('[data-testid="dialog-input"]', 'e2e/comfy-subgraph');
+  await page.click('[data-testid="dialog-ok"]');
+  await page.locator('#status', { hasText: /^Saved “e2e\/comfy-subgraph”/ }).waitFor({ timeout: 10_000 });
+  const stored = (await server.request('/api/workflows/e2e/comfy-subgraph')).body as typeof original;
+  assert.deepEqual(stored.definitions.subgraphs, original.definitions.subgraphs, 'the definition comes back exactly as loaded');
+  assert.equal(stored.nodes.find((node) => node.id === 2)?.type, subgraph.id);
+});
+
 test('the page reported no errors', { skip }, () => {
   assert.deepEqual(browser.problems, []);
 });

@@ -65,6 +65,18 @@ export function nodeById(graph: LGraph, id: string): StatefulNode | undefined {
   return node && isStatefulNode(node) ? node : undefined;
 }
 
+/**
+ * The node on the canvas that shows node `id` of a run: the node itself, or — for an inner node
+ * of a subgraph, which runs as "<instance>:<inner>" — the subgraph instance.
+ */
+export function shownNode(graph: LGraph, id: string): { node: StatefulNode; exact: boolean } | undefined {
+  const node = nodeById(graph, id);
+  if (node) return { node, exact: true };
+  const colon = id.indexOf(':');
+  const instance = colon > 0 ? nodeById(graph, id.slice(0, colon)) : undefined;
+  return instance ? { node: instance, exact: false } : undefined;
+}
+
 export function redraw(ctx: EditorContext): void {
   ctx.canvas.setDirty(true, true);
 }

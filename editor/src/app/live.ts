@@ -12,7 +12,7 @@ import type {
   NodeCachedEvent, NodeErrorEvent, NodeOutputEvent, NodePreviewEvent, NodeProgressEvent, NodeStartedEvent, RunEndedEvent, RunStartedEvent, UiResultView,
 } from '../wire.js';
 import type { StatefulNode } from '../graph/editor-node.js';
-import { nodeById, redraw, statefulNodes, type EditorContext } from './context.js';
+import { redraw, shownNode, statefulNodes, type EditorContext } from './context.js';
 
 export interface LiveClient {
   /** Follow this run (events of other runs are ignored). */
@@ -46,7 +46,8 @@ export function connectLive(ctx: EditorContext): LiveClient {
   const endListeners: ((event: RunEndedEvent & { outcome: string }) => void)[] = [];
   const followListeners: ((runId: string) => void)[] = [];
   const mine = (event: { run_id: string }) => event.run_id === followed;
-  const node = (id: string) => (onRunTab() ? nodeById(ctx.graph, id) : undefined);
+  // Inner nodes of a subgraph run as "<instance>:<inner>": their states show on the instance.
+  const node = (id: string) => (onRunTab() ? shownNode(ctx.graph, id)?.node : undefined);
   // A small run can finish before the answer to its POST arrives: events of runs not followed
   // yet wait here and are replayed by follow().
   const waiting: { handler: (payload: never) => void; payload: { run_id: string } }[] = [];

@@ -8,7 +8,7 @@
 import { ApiError, sendJson } from '../api.js';
 import { EditorNode } from '../graph/editor-node.js';
 import type { NodeErrors, SubmitRunResponse, ValidationIssue } from '../wire.js';
-import { markModified, nodeById, redraw, statefulNodes, type EditorContext } from './context.js';
+import { markModified, redraw, shownNode, statefulNodes, type EditorContext } from './context.js';
 import { clearRunStates, type LiveClient } from './live.js';
 import { savedWorkflow } from './workflow-io.js';
 
@@ -17,21 +17,23 @@ export function showValidationErrors(ctx: EditorContext, details: Record<string,
   const nodeErrors = (details.node_errors ?? {}) as Record<string, NodeErrors>;
   const general = (details.errors ?? []) as ValidationIssue[];
   let count = 0;
+  // A problem of an inner node of a subgraph ("<instance>:<inner>") shows on the instance, without
+  // an input mark (the input is the inner node's).
+  const mark = (id: string, issue: ValidationIssue) => {
+    const shown = shownNode(ctx.graph, id);
+    if (!shown) return;
+    shown.node.has_errors = true;
+    shown.node.runState.validation.push({ message: issue.message, ...(issue.input !== undefined && shown.exact ? { input: issue.input } : {}) });
+  };
   for (const [id, entry] of Object.entries(nodeErrors)) {
-    const node = nodeById(ctx.graph, id);
-    if (!node) continue;
-    node.has_errors = true;
+    if (!shownNode(ctx.graph, id)) continue;
     for (const issue of entry.errors) {
-      node.runState.validation.push({ message: issue.message, ...(issue.input !== undefined ? { input: issue.input } : {}) });
+      mark(id, issue);
       count++;
     }
   }
   for (const issue of general) {
-    const node = issue.nodeId !== undefined ? nodeById(ctx.graph, issue.nodeId) : undefined;
-    if (node) {
-      node.has_errors = true;
-      node.runState.validation.push({ message: issue.message, ...(issue.input !== undefined ? { input: issue.input } : {}) });
-    }
+    if (issue.nodeId !== undefined) mark(issue.nodeId, issue);
     count++;
   }
   const first = general[0]?.message ?? Object.values(nodeErrors)[0]?.errors[0]?.message ?? 'the workflow is invalid';

@@ -3,9 +3,12 @@
  * `extra.switchyard` marker, which tells the server the values keyed by name are ours), and
  * opening a workflow of either format into the graph. Node types nobody knows become
  * "missing" nodes before litegraph reads the file, so they load, show, and save unchanged.
+ * ComfyUI subgraphs (`definitions.subgraphs`) are kept as the file has them, their instances
+ * shown as "subgraph" nodes, and saved (and sent to run: the server expands them) with the
+ * definitions the graph still uses.
  */
 import type { LGraph } from '@comfyorg/litegraph';
-import { registerUnknownTypes, type NodeCatalog } from '../graph/node-types.js';
+import { registerSubgraphTypes, registerUnknownTypes, type NodeCatalog } from '../graph/node-types.js';
 import { apiNodes, apiToSaved } from './api-to-saved.js';
 
 export const WORKFLOW_SCHEMA_VERSION = 1;
@@ -17,11 +20,50 @@ export interface LoadReport {
   missing: string[];
 }
 
+/** A subgraph definition as the file holds it (only the fields read here are typed). */
+interface SubgraphDefinition {
+  id: string;
+  name?: unknown;
+  nodes?: { type?: unknown }[];
+}
+
+/** The subgraph definitions of the workflow each graph shows (litegraph keeps none for nodes it cannot instance). */
+const definitionsOf = new WeakMap<LGraph, SubgraphDefinition[]>();
+
+function subgraphDefinitions(data: unknown): SubgraphDefinition[] {
+  const list = (data as { definitions?: { subgraphs?: unknown } } | null)?.definitions?.subgraphs;
+  if (!Array.isArray(list)) return [];
+  return list.filter((entry): entry is SubgraphDefinition => typeof entry === 'object' && entry !== null && typeof (entry as { id?: unknown }).id === 'string');
+}
+
+/** The definitions that `nodes` instance, directly or through other subgraphs. */
+function usedDefinitions(nodes: readonly { type?: unknown }[], definitions: readonly SubgraphDefinition[]): SubgraphDefinition[] {
+  const byId = new Map(definitions.map((definition) => [definition.id, definition]));
+  const used = new Set<string>();
+  const visit = (list: readonly { type?: unknown }[] | undefined) => {
+    for (const node of list ?? []) {
+      const definition = typeof node.type === 'string' ? byId.get(node.type) : undefined;
+      if (!definition || used.has(definition.id)) continue;
+      used.add(definition.id);
+      visit(Array.isArray(definition.nodes) ? definition.nodes : undefined);
+    }
+  };
+  visit(nodes);
+  return definitions.filter((definition) => used.has(definition.id));
+}
+
 export function savedWorkflow(graph: LGraph): Record<string, unknown> {
   const data = structuredClone(graph.serialize()) as unknown as Record<string, unknown>;
   const extra = (typeof data.extra === 'object' && data.extra !== null ? data.extra : {}) as Record<string, unknown>;
   data.extra = { ...extra, switchyard: { schemaVersion: WORKFLOW_SCHEMA_VERSION } };
+  const subgraphs = usedDefinitions((data.nodes as { type?: unknown }[] | undefined) ?? [], definitionsOf.get(graph) ?? []);
+  if (subgraphs.length > 0) data.definitions = { ...(data.definitions as object | undefined), subgraphs: structuredClone(subgraphs) };
+  else if (isEmptyObject(data.definitions)) delete data.definitions;
   return data;
+}
+
+function isEmptyObject(value: unknown): boolean {
+  return typeof value === 'object' && value !== null && Object.keys(value).length === 0;
 }
 
 function isSaved(data: unknown): data is { nodes: { type?: unknown }[] } {
@@ -51,8 +93,16 @@ export function loadWorkflow(graph: LGraph, data: unknown, catalog: NodeCatalog)
     saved = apiToSaved(nodes, catalog) as unknown as typeof saved;
     format = 'api';
   }
+  const definitions = subgraphDefinitions(saved);
+  registerSubgraphTypes(definitions.map((definition) => ({ id: definition.id, name: typeof definition.name === 'string' && definition.name ? definition.name : definition.id })));
+  const subgraphIds = new Set(definitions.map((definition) => definition.id));
   const types = new Set(saved.nodes.map((node) => String(node.type ?? '')).filter(Boolean));
-  const missing = registerUnknownTypes([...types].filter((type) => !catalog.byType.has(type) && !catalog.aliases.has(type)));
-  graph.configure(structuredClone(saved) as Parameters<LGraph['configure']>[0]);
+  const missing = registerUnknownTypes([...types].filter((type) => !subgraphIds.has(type) && !catalog.byType.has(type) && !catalog.aliases.has(type)));
+  // litegraph would build the subgraphs itself, but only instances of its own subgraph nodes
+  // would keep them: the definitions stay with the graph here, as the file has them.
+  const copy = structuredClone(saved) as Record<string, unknown>;
+  delete copy.definitions;
+  graph.configure(copy as unknown as Parameters<LGraph['configure']>[0]);
+  definitionsOf.set(graph, structuredClone(definitions));
   return { format, nodes: saved.nodes.length, missing };
 }

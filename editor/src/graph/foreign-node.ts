@@ -1,7 +1,9 @@
 /**
- * Nodes the editor cannot edit but must keep: types the server does not know ("missing") and
+ * Nodes the editor cannot edit but must keep: types the server does not know ("missing"),
  * ComfyUI's editor-only nodes the server resolves itself (notes, reroutes, primitives:
- * "virtual"); ComfyUI class names the server knows as aliases are editable (alias-node.ts).
+ * "virtual"), and instances of a ComfyUI subgraph ("subgraph": the server runs its inner nodes;
+ * its inside is edited in ComfyUI); ComfyUI class names the server knows as aliases are editable
+ * (alias-node.ts).
  * Such a node shows its type name, keeps its sockets so links still draw and connect, and saves
  * back exactly what it was loaded from — every field, widget value and property — with only its
  * place, size, links and mode updated.
@@ -12,7 +14,7 @@ import { drawRunState, runStroke } from './draw-state.js';
 import { emptyRunState, type NodeRunState } from './run-state.js';
 import type { StatefulNode } from './editor-node.js';
 
-export type ForeignKind = 'missing' | 'virtual';
+export type ForeignKind = 'missing' | 'virtual' | 'subgraph';
 
 /** ComfyUI's editor-only node types: the server drops notes and resolves reroutes and primitives. */
 export const VIRTUAL_TYPES: ReadonlySet<string> = new Set(['Note', 'MarkdownNote', 'Reroute', 'PrimitiveNode']);
@@ -43,6 +45,9 @@ export class ForeignNode extends LGraphNode implements StatefulNode {
     if (kind === 'missing') {
       this.color = '#8f2d2d';
       this.bgcolor = '#3d1f1f';
+    } else if (kind === 'subgraph') {
+      this.color = '#2d5f6f';
+      this.bgcolor = '#1f3338';
     }
     this.strokeStyles.run = () => runStroke(this.runState);
     this.size = [260, 80];
@@ -65,8 +70,8 @@ export class ForeignNode extends LGraphNode implements StatefulNode {
     for (const key of ['id', 'pos', 'size', 'flags', 'order', 'mode', 'title', 'color', 'bgcolor'] as const) {
       if (live[key] !== undefined) merged[key] = live[key];
     }
-    // The red look of a missing node is the editor's, not the file's.
-    if (this.kind === 'missing') {
+    // The look of a missing or subgraph node is the editor's, not the file's.
+    if (this.kind !== 'virtual') {
       if ('color' in original) merged.color = original.color;
       else delete merged.color;
       if ('bgcolor' in original) merged.bgcolor = original.bgcolor;
@@ -91,10 +96,14 @@ export class ForeignNode extends LGraphNode implements StatefulNode {
       const kind = this.kind;
       ctx.save();
       ctx.font = '12px sans-serif';
-      ctx.fillStyle = kind === 'missing' ? '#ff9b94' : '#aab';
+      ctx.fillStyle = kind === 'missing' ? '#ff9b94' : kind === 'subgraph' ? '#9fd3df' : '#aab';
       const rows = Math.max(this.inputs.length, this.outputs.length);
       const y = Math.max(rows * 20 + 14, 20);
-      const text = kind === 'missing' ? `Missing node type: ${this.type}` : this.noteText() ?? `Editor-only ${this.type} (kept as is)`;
+      const text = kind === 'missing'
+        ? `Missing node type: ${this.type}`
+        : kind === 'subgraph'
+          ? 'Subgraph: runs as its inner nodes\n(edit its inside in ComfyUI)'
+          : this.noteText() ?? `Editor-only ${this.type} (kept as is)`;
       text.split('\n').slice(0, Math.max(1, Math.floor((this.size[1] - y + 14) / 15))).forEach((line, index) => ctx.fillText(line, 8, Math.min(y, this.size[1] - 8) + index * 15, this.size[0] - 16));
       ctx.restore();
     }
@@ -102,11 +111,11 @@ export class ForeignNode extends LGraphNode implements StatefulNode {
   }
 }
 
-/** A class for one foreign type name. */
-export function foreignClassFor(type: string, kind: ForeignKind): typeof ForeignNode {
+/** A class for one foreign type name (`name`: a subgraph's display name). */
+export function foreignClassFor(type: string, kind: ForeignKind, name?: string): typeof ForeignNode {
   return class extends ForeignNode {
     static override kind = kind;
-    static override title = kind === 'missing' ? `${type} (missing)` : type;
+    static override title = kind === 'missing' ? `${type} (missing)` : kind === 'subgraph' ? `${name ?? type} (subgraph)` : type;
     static override skip_list = true;
   };
 }

@@ -65,11 +65,25 @@ export function colourSockets(canvas: LGraphCanvas, catalog: NodeCatalog): void 
  * Registers a kept-as-is class for each type of a workflow that neither the server nor an alias
  * knows: ComfyUI's editor-only types as "virtual", any other as "missing". Answers the missing ones.
  */
+/**
+ * Registers the subgraphs a file defines (ComfyUI's `definitions.subgraphs`) as node types of
+ * kind "subgraph", under their id, which is the type of the nodes that instance them.
+ */
+export function registerSubgraphTypes(subgraphs: Iterable<{ id: string; name: string }>): void {
+  for (const { id, name } of subgraphs) {
+    const known = LiteGraph.registered_node_types[id] as { kind?: string; title?: string } | undefined;
+    if (known?.kind === 'subgraph' && known.title === `${name} (subgraph)`) continue;
+    LiteGraph.registerNodeType(id, foreignClassFor(id, 'subgraph', name));
+  }
+}
+
 export function registerUnknownTypes(types: Iterable<string>): string[] {
   const missing: string[] = [];
   for (const type of types) {
-    if (LiteGraph.registered_node_types[type]) {
-      if (!VIRTUAL_TYPES.has(type) && (LiteGraph.registered_node_types[type] as { kind?: string }).kind === 'missing') missing.push(type);
+    const known = LiteGraph.registered_node_types[type] as { kind?: string } | undefined;
+    // A subgraph id from an earlier file is missing in a file that does not define it.
+    if (known && known.kind !== 'subgraph') {
+      if (!VIRTUAL_TYPES.has(type) && known.kind === 'missing') missing.push(type);
       continue;
     }
     const kind = VIRTUAL_TYPES.has(type) ? 'virtual' : 'missing';

@@ -98,6 +98,12 @@ export function convertCheckedSaved(saved: SavedWorkflow, registry: NodeRegistry
   return new Converter(saved, registry, saved.extra?.switchyard === undefined).run();
 }
 
+/**
+ * The most nodes a workflow may expand to through its subgraphs. Instances multiply (a subgraph
+ * of ten instances of one of ten instances …), so a small file could otherwise ask for millions.
+ */
+export const MAX_EXPANDED_NODES = 100_000;
+
 /** Where a subgraph's inside starts and ends: litegraph's ids of its input and output sides. */
 const SUBGRAPH_INPUT_ID = '-10';
 const SUBGRAPH_OUTPUT_ID = '-20';
@@ -146,6 +152,11 @@ class Converter {
     this.indexDefinitions();
     const root: Scope = { prefix: '', nodes: this.indexNodes(this.saved.nodes, ''), links: indexLinks(this.saved.links ?? []), path: [] };
     const nodes: PlainObject = {};
+    const size = this.expandedSize(root.nodes, new Map(), []);
+    if (size > MAX_EXPANDED_NODES) {
+      this.issues.push(issue('invalid_workflow', `the workflow's subgraphs expand to more than ${MAX_EXPANDED_NODES} nodes`, { details: { limit: MAX_EXPANDED_NODES } }));
+      return { workflow: { schemaVersion: CURRENT_SCHEMA_VERSION, nodes: {} }, issues: this.issues };
+    }
     this.convertScope(root, nodes);
     return { workflow: { schemaVersion: CURRENT_SCHEMA_VERSION, nodes: nodes as Record<string, ApiNode> }, issues: this.issues };
   }
@@ -161,6 +172,29 @@ class Converter {
       }
       setOwn(out, scope.prefix + id, this.convertNode(scope, id, node));
     }
+  }
+
+  /**
+   * How many nodes `nodes` expand to, counting each subgraph's inside once per instance (a
+   * subgraph inside itself counts nothing more; it is reported when expanded). Stops counting
+   * past the limit.
+   */
+  private expandedSize(nodes: Map<string, SavedNode>, sizes: Map<string, number>, path: readonly string[]): number {
+    let total = 0;
+    for (const node of nodes.values()) {
+      const definition = this.definitions.get(node.type);
+      if (!definition) total += 1;
+      else if (!path.includes(definition.id)) {
+        let inside = sizes.get(definition.id);
+        if (inside === undefined) {
+          inside = this.expandedSize(definition.nodes, sizes, [...path, definition.id]);
+          sizes.set(definition.id, inside);
+        }
+        total += inside;
+      }
+      if (total > MAX_EXPANDED_NODES) return total;
+    }
+    return total;
   }
 
   private indexDefinitions(): void {

@@ -324,6 +324,20 @@ test('a subgraph that contains itself is reported once, not expanded forever; a 
   assert.deepEqual(result.workflow.nodes['5']!.inputs, { prefix: 'out' });
 });
 
+test('subgraphs that multiply past the node limit are refused at once, not expanded', () => {
+  // Six levels of ten instances each: a few KB of JSON that would expand to a million nodes.
+  const level = (depth: number) => ({
+    id: `level-${depth}`,
+    name: `Level ${depth}`,
+    nodes: Array.from({ length: 10 }, (_, index) => (depth === 5 ? { id: index + 1, type: 'ImageInvert' } : { id: index + 1, type: `level-${depth + 1}` })),
+    links: [],
+  });
+  const result = savedToApi(withSubgraphs(graph([{ id: 1, type: 'level-0' }], []), ...Array.from({ length: 6 }, (_, depth) => level(depth))), registry);
+  assert.deepEqual(result.issues.map((found) => found.code), ['invalid_workflow']);
+  assert.match(result.issues[0]!.message, /subgraphs expand to more than 100000 nodes/);
+  assert.deepEqual(result.workflow.nodes, {});
+});
+
 test('an instance whose subgraph definition is missing stays an unknown node type for validation to name', () => {
   const result = savedToApi(graph([load(1, [1]), scaleInstance(2, 1, [2], 640), save(3, 2)], [[1, 1, 0, 2, 0, 'IMAGE'], [2, 2, 0, 3, 0, 'IMAGE']]), registry);
   assert.deepEqual(result.issues, []);

@@ -1,7 +1,8 @@
 /**
  * Property-based checks that reading workflows never throws, whatever arrives: arbitrary values,
  * arbitrary JSON text, truncated files, randomly damaged fixtures and deep nesting. Every answer
- * must be well formed — valid issues, and on success an API workflow that matches its schema.
+ * must be well formed — valid issues, and on success an API workflow that matches its schema;
+ * random subgraph structures convert with every link pointing at a node of the result.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -176,4 +177,56 @@ test('cyclic objects and throwing getters from JS callers are answered, not thro
   assert.match(refused.issues[0]!.message, /could not be read: no peeking/);
   const hostileSaved = { nodes: [], get links(): unknown { throw new Error('no peeking'); } };
   assert.match(savedToApi(hostileSaved as unknown as SavedWorkflow, registry).issues[0]!.message, /could not be read: no peeking/);
+});
+
+// ---- subgraphs ---------------------------------------------------------------------------------
+
+const SUBGRAPH_IDS = ['sg-0', 'sg-1', 'sg-2'] as const;
+const nodeIds = fc.integer({ min: 1, max: 5 });
+const slot = fc.integer({ min: -1, max: 2 });
+const linkId = fc.oneof(fc.integer({ min: 1, max: 12 }), fc.constant(null));
+
+const sketchNode = fc.record({
+  id: nodeIds,
+  type: fc.constantFrom('ImageInvert', 'SaveImage', 'Reroute', 'PrimitiveNode', 'Mystery', ...SUBGRAPH_IDS),
+  mode: fc.constantFrom(0, 0, 0, 2, 4),
+  inputs: fc.array(fc.record({ name: fc.constantFrom('image', 'images', 'width'), type: fc.constantFrom('IMAGE', 'INT', '*'), link: linkId, widget: fc.option(fc.record({ name: fc.constant('width') }), { nil: undefined }) }, { requiredKeys: ['name', 'type', 'link'] }), { maxLength: 3 }),
+  outputs: fc.array(fc.record({ name: fc.constant('IMAGE'), type: fc.constantFrom('IMAGE', 'INT'), links: fc.array(fc.integer({ min: 1, max: 12 }), { maxLength: 2 }) }), { maxLength: 2 }),
+  widgets_values: fc.oneof(fc.array(fc.oneof(fc.integer(), fc.string({ maxLength: 4 })), { maxLength: 3 }), fc.dictionary(fc.constantFrom('width', 'image'), fc.integer())),
+}, { requiredKeys: ['id', 'type'] });
+
+const objectLink = fc.record({
+  id: fc.integer({ min: 1, max: 12 }),
+  origin_id: fc.oneof(nodeIds, fc.constant(-10), fc.constant(99)),
+  origin_slot: slot,
+  target_id: fc.oneof(nodeIds, fc.constant(-20)),
+  target_slot: slot,
+  type: fc.constantFrom('IMAGE', 'INT'),
+});
+
+const subgraphWorkflow = fc.record({
+  nodes: fc.array(sketchNode, { maxLength: 5 }),
+  links: fc.array(fc.tuple(fc.integer({ min: 1, max: 12 }), nodeIds, slot, nodeIds, slot, fc.constant('IMAGE')), { maxLength: 6 }),
+  definitions: fc.record({
+    subgraphs: fc.array(fc.record({
+      id: fc.constantFrom(...SUBGRAPH_IDS),
+      name: fc.string({ maxLength: 6 }),
+      nodes: fc.array(sketchNode, { maxLength: 5 }),
+      links: fc.array(objectLink, { maxLength: 6 }),
+      inputs: fc.array(fc.record({ name: fc.constantFrom('image', 'width'), type: fc.constantFrom('IMAGE', 'INT') }), { maxLength: 2 }),
+      outputs: fc.array(fc.record({ name: fc.constant('IMAGE'), type: fc.constant('IMAGE') }), { maxLength: 2 }),
+    }), { maxLength: 3 }),
+  }),
+});
+
+test('random subgraphs (nested, self-containing, broken links) convert without throwing, and every link points at a node of the result', () => {
+  fc.assert(fc.property(subgraphWorkflow, (saved) => {
+    assertConvertWellFormed({ ...saved, version: 0.4 });
+    const result = savedToApi({ ...saved, version: 0.4 } as unknown as SavedWorkflow, registry);
+    for (const [id, node] of Object.entries(result.workflow.nodes)) {
+      for (const [name, value] of Object.entries(node.inputs)) {
+        if (isLink(value)) assert.ok(Object.hasOwn(result.workflow.nodes, value[0]), `input ${name} of node ${id} links to ${value[0]}, which is not in the result`);
+      }
+    }
+  }), { numRuns: RUNS });
 });

@@ -170,7 +170,13 @@ class Converter {
         if (inside) this.convertScope(inside, out);
         continue;
       }
-      setOwn(out, scope.prefix + id, this.convertNode(scope, id, node));
+      const key = scope.prefix + id;
+      if (Object.hasOwn(out, key)) {
+        // Only ids written with a colon can meet an inner node's "<instance>:<inner>".
+        this.issues.push(issue('invalid_workflow', `two nodes would run as ${key}: a node id written as "<instance>:<inner>" meets a subgraph's inner node; the second (${JSON.stringify(node.type)}) is ignored`, { nodeId: key }));
+        continue;
+      }
+      setOwn(out, key, this.convertNode(scope, id, node));
     }
   }
 

@@ -324,6 +324,13 @@ test('a subgraph that contains itself is reported once, not expanded forever; a 
   assert.deepEqual(result.workflow.nodes['5']!.inputs, { prefix: 'out' });
 });
 
+test('a node id written as "<instance>:<inner>" that meets an inner node is reported, not silently replaced', () => {
+  const clash = { ...save(3, 2), id: '2:6' } as unknown as NodeSketch;
+  const result = savedToApi(withSubgraphs(graph([load(1, [1]), scaleInstance(2, 1, [2], 640), clash], [[1, 1, 0, 2, 0, 'IMAGE'], [2, 2, 0, 3, 0, 'IMAGE']]), scaleAndInvert), registry);
+  assert.deepEqual(result.issues.map((found) => [found.code, found.nodeId]), [['invalid_workflow', '2:6']]);
+  assert.match(result.issues[0]!.message, /two nodes would run as 2:6/);
+});
+
 test('subgraphs that multiply past the node limit are refused at once, not expanded', () => {
   // Six levels of ten instances each: a few KB of JSON that would expand to a million nodes.
   const level = (depth: number) => ({

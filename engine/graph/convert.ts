@@ -104,6 +104,9 @@ export function convertCheckedSaved(saved: SavedWorkflow, registry: NodeRegistry
  */
 export const MAX_EXPANDED_NODES = 100_000;
 
+/** The deepest subgraphs may nest (instances inside instances); deeper files are refused. */
+export const MAX_SUBGRAPH_DEPTH = 64;
+
 /** Where a subgraph's inside starts and ends: litegraph's ids of its input and output sides. */
 const SUBGRAPH_INPUT_ID = '-10';
 const SUBGRAPH_OUTPUT_ID = '-20';
@@ -138,8 +141,10 @@ class Converter {
   private readonly definitions = new Map<string, Definition>();
   /** Prefixed ids of nodes that cannot be converted (legacy group nodes); already reported. */
   private readonly unsupported = new Set<string>();
-  /** Subgraph loops already reported, by the prefixed id of the instance that closes them. */
+  /** Subgraphs already reported as containing themselves, by subgraph id. */
   private readonly loops = new Set<string>();
+  /** Subgraph inputs already reported as linked to a link that is not there, by instance id and slot. */
+  private readonly brokenInputs = new Set<string>();
 
   constructor(
     private readonly saved: SavedWorkflow,
@@ -152,9 +157,9 @@ class Converter {
     this.indexDefinitions();
     const root: Scope = { prefix: '', nodes: this.indexNodes(this.saved.nodes, ''), links: indexLinks(this.saved.links ?? []), path: [] };
     const nodes: PlainObject = {};
-    const size = this.expandedSize(root.nodes, new Map(), []);
-    if (size > MAX_EXPANDED_NODES) {
-      this.issues.push(issue('invalid_workflow', `the workflow's subgraphs expand to more than ${MAX_EXPANDED_NODES} nodes`, { details: { limit: MAX_EXPANDED_NODES } }));
+    const refusal = this.expansionProblem(root.nodes);
+    if (refusal) {
+      this.issues.push(refusal);
       return { workflow: { schemaVersion: CURRENT_SCHEMA_VERSION, nodes: {} }, issues: this.issues };
     }
     this.convertScope(root, nodes);
@@ -181,32 +186,45 @@ class Converter {
   }
 
   /**
-   * How many nodes `nodes` expand to, counting each subgraph's inside once per instance (a
-   * subgraph inside itself counts nothing more; it is reported when expanded). Stops counting
-   * past the limit.
+   * Why the subgraphs cannot be expanded, if they cannot: more than MAX_EXPANDED_NODES nodes
+   * visited, instances included (an instance that closes a loop costs a visit too, so the walk
+   * itself is bounded), or nesting deeper than MAX_SUBGRAPH_DEPTH. Muted and bypassed instances
+   * do not expand. Walks the expansion with an explicit stack, stopping at the first limit.
    */
-  private expandedSize(nodes: Map<string, SavedNode>, sizes: Map<string, number>, path: readonly string[]): number {
-    let total = 0;
-    for (const node of nodes.values()) {
-      const definition = this.definitions.get(node.type);
-      if (!definition) total += 1;
-      else if (!path.includes(definition.id)) {
-        let inside = sizes.get(definition.id);
-        if (inside === undefined) {
-          inside = this.expandedSize(definition.nodes, sizes, [...path, definition.id]);
-          sizes.set(definition.id, inside);
-        }
-        total += inside;
+  private expansionProblem(root: Map<string, SavedNode>): ValidationIssue | undefined {
+    if (this.definitions.size === 0) return undefined;
+    let visited = 0;
+    const stack: { nodes: Iterator<SavedNode>; path: readonly string[] }[] = [{ nodes: root.values(), path: [] }];
+    while (stack.length > 0) {
+      const top = stack[stack.length - 1]!;
+      const next = top.nodes.next();
+      if (next.done) {
+        stack.pop();
+        continue;
       }
-      if (total > MAX_EXPANDED_NODES) return total;
+      if (++visited > MAX_EXPANDED_NODES) return issue('invalid_workflow', `the workflow's subgraphs expand to more than ${MAX_EXPANDED_NODES} nodes`, { details: { limit: MAX_EXPANDED_NODES } });
+      const node = next.value;
+      const definition = this.definitions.get(node.type);
+      if (!definition || node.mode === MODE_MUTED || node.mode === MODE_BYPASS || top.path.includes(definition.id)) continue;
+      if (top.path.length >= MAX_SUBGRAPH_DEPTH) return issue('invalid_workflow', `the workflow's subgraphs nest deeper than ${MAX_SUBGRAPH_DEPTH} levels`, { details: { limit: MAX_SUBGRAPH_DEPTH } });
+      stack.push({ nodes: definition.nodes.values(), path: [...top.path, definition.id] });
     }
-    return total;
+    return undefined;
   }
 
   private indexDefinitions(): void {
     for (const subgraph of this.saved.definitions?.subgraphs ?? []) {
       const id = subgraph.id;
-      if (typeof id !== 'string' || id.length === 0 || this.definitions.has(id)) continue;
+      if (typeof id !== 'string' || id.length === 0) continue;
+      if (this.definitions.has(id)) {
+        this.issues.push(issue('invalid_workflow', `two subgraphs share the id ${id}; the second is ignored`, { details: { subgraph: id } }));
+        continue;
+      }
+      // An id that names a node type (or an editor-only one) would turn every such node into an instance.
+      if (this.registry.resolve(id) || id === REROUTE || id === PRIMITIVE || NOTE_TYPES.has(id)) {
+        this.issues.push(issue('invalid_workflow', `subgraph ${JSON.stringify(subgraph.name ?? id)} has the id ${id}, which is a node type; it is ignored`, { details: { subgraph: id } }));
+        continue;
+      }
       const name = subgraph.name ?? id;
       const links = indexLinks(subgraph.links ?? []);
       const outputs = new Map<number, LinkInfo>();
@@ -245,8 +263,8 @@ class Converter {
   private enter(scope: Scope, instance: SavedNode, definition: Definition): Scope | undefined {
     const id = scope.prefix + String(instance.id);
     if (scope.path.includes(definition.id)) {
-      if (!this.loops.has(id)) {
-        this.loops.add(id);
+      if (!this.loops.has(definition.id)) {
+        this.loops.add(definition.id);
         this.issues.push(issue('invalid_workflow', `node ${id} instances subgraph ${JSON.stringify(definition.name)} inside itself`, { nodeId: id, details: { subgraph: definition.id } }));
       }
       return undefined;
@@ -342,7 +360,7 @@ class Converter {
     const origin = scope.nodes.get(originId);
     const shownId = scope.prefix + originId;
     if (!origin) {
-      this.issues.push(issue('bad_linked_input', `input "${where.input}" of node ${where.nodeId} is linked to node ${shownId}, which is not in the workflow`, { ...where, details: { sourceNodeId: shownId } }));
+      this.issues.push(issue('bad_linked_input', `input "${where.input}" of node ${where.nodeId} is linked to node ${shownId}, which is not in the ${scope.parent ? 'subgraph' : 'workflow'}`, { ...where, details: { sourceNodeId: shownId } }));
       return NONE;
     }
     if (slot < 0) {
@@ -385,7 +403,16 @@ class Converter {
     const inputs = instance.inputs ?? [];
     const input = inputs[slot];
     if (!input) return NONE;
-    if (input.link !== null && input.link !== undefined) return this.resolveLink(scope, input.link, where, seen);
+    if (input.link !== null && input.link !== undefined) {
+      if (scope.links.has(String(input.link))) return this.resolveLink(scope, input.link, where, seen);
+      const instanceId = scope.prefix + String(instance.id);
+      const key = `${instanceId}\u0000${slot}`;
+      if (!this.brokenInputs.has(key)) {
+        this.brokenInputs.add(key);
+        this.issues.push(issue('bad_linked_input', `input "${input.name}" of subgraph node ${instanceId} refers to link ${String(input.link)}, which is not in the ${scope.parent ? 'subgraph\'s' : 'workflow\'s'} links`, { nodeId: instanceId, input: input.name, details: { link: input.link } }));
+      }
+      return NONE;
+    }
     if (!input.widget) return NONE;
     const values = instance.widgets_values;
     if (isPlainObject(values)) return Object.hasOwn(values, input.widget.name) ? { kind: 'literal', value: values[input.widget.name] } : NONE;

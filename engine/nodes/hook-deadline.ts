@@ -9,11 +9,17 @@
 /** Default: 10 s; `SWITCHYARD_HOOK_TIMEOUT_MS` overrides it for the process. */
 export const DEFAULT_HOOK_TIMEOUT_MS = 10_000;
 
-/** The deadline to use: `given` when it is a positive number, else the environment's, else the default. */
+/** The longest deadline a timer can hold (about 24.8 days); a longer one would fire at once. */
+export const MAX_HOOK_TIMEOUT_MS = 2 ** 31 - 1;
+
+/**
+ * The deadline to use: `given` when it is a positive number, else the environment's, else the
+ * default; at most MAX_HOOK_TIMEOUT_MS (a larger value, meant as "no deadline", is that).
+ */
 export function hookTimeoutMs(given?: number): number {
-  if (given !== undefined && Number.isFinite(given) && given > 0) return given;
-  const fromEnv = Number(process.env.SWITCHYARD_HOOK_TIMEOUT_MS);
-  return Number.isFinite(fromEnv) && fromEnv > 0 ? fromEnv : DEFAULT_HOOK_TIMEOUT_MS;
+  const chosen = given !== undefined && Number.isFinite(given) && given > 0 ? given : Number(process.env.SWITCHYARD_HOOK_TIMEOUT_MS);
+  if (!(chosen > 0)) return DEFAULT_HOOK_TIMEOUT_MS;
+  return Math.min(chosen, MAX_HOOK_TIMEOUT_MS);
 }
 
 export type WithinDeadline<T> = { settled: true; value: T } | { settled: false };

@@ -345,6 +345,45 @@ test('subgraphs that multiply past the node limit are refused at once, not expan
   assert.deepEqual(result.workflow.nodes, {});
 });
 
+test('subgraphs that loop through each other are bounded: one report per subgraph, and the node limit counts every visit', () => {
+  const many = (count: number, type: string) => Array.from({ length: count }, (_, index) => ({ id: index + 1, type }));
+  // A holds 100 B, B 100 C, C 100 A: each copy of A inside C closes a loop.
+  const loop = savedToApi(withSubgraphs(graph([{ id: 1, type: 'A' }], []),
+    { id: 'A', name: 'A', nodes: many(100, 'B'), links: [] }, { id: 'B', name: 'B', nodes: many(100, 'C'), links: [] }, { id: 'C', name: 'C', nodes: many(100, 'A'), links: [] }), registry);
+  assert.deepEqual(loop.issues.map((found) => found.code), ['invalid_workflow']);
+  assert.match(loop.issues[0]!.message, /more than 100000 nodes/);
+  // Small enough to expand: the loop is reported once, whatever the number of copies closing it.
+  const small = savedToApi(withSubgraphs(graph([{ id: 1, type: 'A' }], []),
+    { id: 'A', name: 'A', nodes: [...many(3, 'B'), { id: 9, type: 'ImageInvert' }], links: [] }, { id: 'B', name: 'B', nodes: many(3, 'A'), links: [] }), registry);
+  assert.deepEqual(small.issues.map((found) => [found.code, found.nodeId]), [['invalid_workflow', '1:1:1']]);
+  assert.match(small.issues[0]!.message, /instances subgraph "A" inside itself/);
+  assert.deepEqual(Object.keys(small.workflow.nodes), ['1:9']);
+});
+
+test('subgraphs nested deeper than the limit are refused with a reason, without a stack overflow', () => {
+  const chain = Array.from({ length: 4000 }, (_, depth) => ({ id: `d${depth}`, name: `d${depth}`, nodes: [{ id: 1, type: depth === 3999 ? 'ImageInvert' : `d${depth + 1}` }], links: [] }));
+  const result = savedToApi(withSubgraphs(graph([{ id: 1, type: 'd0' }], []), ...chain), registry);
+  assert.deepEqual(result.issues.map((found) => found.code), ['invalid_workflow']);
+  assert.match(result.issues[0]!.message, /nest deeper than 64 levels/);
+});
+
+test('a repeated subgraph id, or one that names a node type, is reported and ignored', () => {
+  const result = savedToApi(withSubgraphs(graph([load(1, [1]), inverter(2, 1, [])], [[1, 1, 0, 2, 0, 'IMAGE']]),
+    scaleAndInvert, { ...scaleAndInvert, name: 'Copy' }, { id: 'ImageInvert', name: 'Sneaky', nodes: [], links: [] }), registry);
+  assert.deepEqual(result.issues.map((found) => found.message), [
+    `two subgraphs share the id ${SCALE_SUBGRAPH}; the second is ignored`,
+    'subgraph "Sneaky" has the id ImageInvert, which is a node type; it is ignored',
+  ]);
+  assert.deepEqual(result.workflow.nodes['2'], { type: 'test.invert', inputs: { image: ['1', 0] } });
+});
+
+test('an instance input linked to a link that is not there is reported once, on the instance', () => {
+  const broken = scaleInstance(2, 42, [2], 640);
+  const result = savedToApi(withSubgraphs(graph([load(1, []), broken, save(3, 2)], [[2, 2, 0, 3, 0, 'IMAGE']]), scaleAndInvert), registry);
+  assert.deepEqual(result.issues.map((found) => [found.code, found.nodeId, found.input]), [['bad_linked_input', '2', 'image']]);
+  assert.equal(result.issues[0]!.message, 'input "image" of subgraph node 2 refers to link 42, which is not in the workflow\'s links');
+});
+
 test('an instance whose subgraph definition is missing stays an unknown node type for validation to name', () => {
   const result = savedToApi(graph([load(1, [1]), scaleInstance(2, 1, [2], 640), save(3, 2)], [[1, 1, 0, 2, 0, 'IMAGE'], [2, 2, 0, 3, 0, 'IMAGE']]), registry);
   assert.deepEqual(result.issues, []);

@@ -9,6 +9,7 @@ import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { defineNode, type Folders } from '../../../engine/nodes/index.js';
 import { NodeRegistry } from '../../../engine/nodes/registry.js';
+import { hookTimeoutMs } from '../../../engine/nodes/hook-deadline.js';
 import { validateWorkflow } from '../../../engine/validate/index.js';
 import { ALL_TYPES, tempFolders, workflow } from './fixtures.js';
 
@@ -257,6 +258,21 @@ test('a validate() hook or an options list that never answers is reported at the
     assert.deepEqual(result.runnableOutputs, ['6']);
   } finally {
     dispose();
+  }
+});
+
+test('a deadline too long for a timer means the longest one, not an instant timeout', async () => {
+  const before = process.env.SWITCHYARD_HOOK_TIMEOUT_MS;
+  process.env.SWITCHYARD_HOOK_TIMEOUT_MS = '3000000000';
+  try {
+    assert.equal(hookTimeoutMs(), 2 ** 31 - 1);
+    assert.equal(hookTimeoutMs(1e12), 2 ** 31 - 1);
+    assert.equal(hookTimeoutMs(250), 250);
+    process.env.SWITCHYARD_HOOK_TIMEOUT_MS = 'soon';
+    assert.equal(hookTimeoutMs(), 10_000);
+  } finally {
+    if (before === undefined) delete process.env.SWITCHYARD_HOOK_TIMEOUT_MS;
+    else process.env.SWITCHYARD_HOOK_TIMEOUT_MS = before;
   }
 });
 

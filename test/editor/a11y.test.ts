@@ -269,7 +269,12 @@ test('dialogs open with Enter, close with Escape, and give the focus back', { sk
 test('the palette adds a node from the keyboard; the dock tabs follow the arrow keys', { skip }, async () => {
   requireEditor();
   const { page } = browser;
-  await page.click('[data-testid="tab-new"]');
+  // "+" from the keyboard opens a tab and keeps the focus (the strip is rebuilt around it).
+  const tabs = await page.locator('[data-testid="tab"]').count();
+  await page.focus('[data-testid="tab-new"]');
+  await page.keyboard.press('Enter');
+  assert.equal(await page.locator('[data-testid="tab"]').count(), tabs + 1);
+  assert.equal(await focused(page), 'tab-new');
   await page.focus('[data-testid="palette-search"]');
   await page.keyboard.type('empty image');
   await page.keyboard.press('ArrowDown');

@@ -203,6 +203,22 @@ test('a ComfyUI file with a subgraph opens with a subgraph node, runs (the serve
   const stored = (await server.request('/api/workflows/e2e/comfy-subgraph')).body as typeof original;
   assert.deepEqual(stored.definitions.subgraphs, original.definitions.subgraphs, 'the definition comes back exactly as loaded');
   assert.equal(stored.nodes.find((node) => node.id === 2)?.type, subgraph.id);
+
+  // Copied into a new tab, the subgraph node takes its definition along.
+  const title = await pointOf(page, subgraph.id, { kind: 'title' });
+  await page.mouse.click(title.x, title.y);
+  await page.keyboard.press('Control+c');
+  await page.click('[data-testid="tab-new"]');
+  const canvas = (await page.locator('#graph-canvas').boundingBox())!;
+  await page.mouse.move(canvas.x + 200, canvas.y + 200);
+  await page.keyboard.press('Control+v');
+  await waitFor(page, (id) => (globalThis as unknown as EditorGlobal).switchyardEditor.graph._nodes.some((n) => n.type === id), subgraph.id, 5_000);
+  const pasted = await page.evaluate(() => {
+    const { tabs } = (globalThis as unknown as { switchyardEditor: { workspace: { tabs: { snapshot(): { current: number; tabs: { state: string }[] } } } } }).switchyardEditor.workspace;
+    const shot = tabs.snapshot();
+    return JSON.parse(shot.tabs[shot.current]!.state) as { definitions?: { subgraphs?: { id: string }[] } };
+  });
+  assert.deepEqual(pasted.definitions?.subgraphs?.map((definition) => definition.id), [subgraph.id]);
 });
 
 test('the page reported no errors', { skip }, () => {

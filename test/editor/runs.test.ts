@@ -18,7 +18,7 @@ import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { repoRoot } from '../helpers/repo.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
-import { browserUnavailable, editorNotBuilt, launchBrowser, pointOf, waitFor, type Browser, type EditorGlobal } from './browser.js';
+import { browserUnavailable, drag, editorNotBuilt, launchBrowser, pointOf, waitFor, type Browser, type EditorGlobal } from './browser.js';
 
 const skip = browserUnavailable();
 const artifacts = join(repoRoot, 'test', 'artifacts', 'editor');
@@ -297,7 +297,7 @@ test('video and audio outputs play in the Gallery: the browser loads them and kn
   await screenshot('runs-08-gallery-media');
 });
 
-test('a run keeps its live states to the tab that ran it: another tab with the same node ids stays untouched', { skip }, async () => {
+test('a run keeps its live states through an undo, and to the tab that ran it: another tab with the same node ids stays untouched', { skip }, async () => {
   const { page } = browser;
   await page.goto(`${server.url}/`);
   await page.waitForSelector('body[data-ready="true"]', { timeout: 15_000 });
@@ -310,6 +310,21 @@ test('a run keeps its live states to the tab that ran it: another tab with the s
   await openWorkflow(page, 'e2e/slow');
   await page.click('[data-testid="run"]');
   await waitFor(page, () => (globalThis as unknown as EditorGlobal).switchyardEditor.graph._nodes.find((node) => node.type === 'srvtest.wait')?.runState.status === 'running', undefined);
+  // An edit and its undo while the run goes on: the running node stays running and its progress keeps coming.
+  const waitNode = () => page.evaluate(() => {
+    const node = ((globalThis as unknown as EditorGlobal).switchyardEditor.graph._nodes as unknown as { type: string; pos: [number, number]; runState: { status: string; progress?: number } }[]).find((candidate) => candidate.type === 'srvtest.wait')!;
+    return { x: node.pos[0], status: node.runState.status, progress: node.runState.progress ?? -1 };
+  });
+  const before = await waitNode();
+  const title = await pointOf(page, 'srvtest.wait', { kind: 'title' });
+  await drag(page, title, { x: title.x + 30, y: title.y + 20 });
+  await waitFor(page, (x) => ((globalThis as unknown as EditorGlobal).switchyardEditor.graph._nodes as unknown as { type: string; pos: [number, number] }[]).find((node) => node.type === 'srvtest.wait')!.pos[0] !== x, before.x, 5_000);
+  await page.locator('#graph-canvas').focus();
+  await page.keyboard.press('Control+z');
+  await waitFor(page, (x) => ((globalThis as unknown as EditorGlobal).switchyardEditor.graph._nodes as unknown as { type: string; pos: [number, number] }[]).find((node) => node.type === 'srvtest.wait')!.pos[0] === x, before.x, 5_000);
+  const undone = await waitNode();
+  assert.equal(undone.status, 'running', 'still running after the undo');
+  await waitFor(page, (seen) => (((globalThis as unknown as EditorGlobal).switchyardEditor.graph._nodes as unknown as { type: string; runState: { progress?: number } }[]).find((node) => node.type === 'srvtest.wait')!.runState.progress ?? -1) > seen, undone.progress, 5_000);
   const runId = await rows(page, 'running').first().getAttribute('data-run-id');
   // The slow workflow's tab is not blank, so this opens in a new tab; its node 1 is an image.empty.
   await openWorkflow(page, 'e2e/small');

@@ -107,6 +107,23 @@ test('a lone blank untitled tab is not worth keeping; anything more is', () => {
   assert.equal(session.worthRestoring({ current: 0, tabs: [lone({}).tabs[0]!, lone({}).tabs[0]!] }, BLANK), true);
 });
 
+test('a snapshot that storage refuses (a full quota) removes the older one, so a reload never reopens stale tabs', () => {
+  const storage = memoryStorage();
+  session.storeTabs(storage, snapshot);
+  const full: Storage = { ...storage, setItem: () => {
+    throw new Error('QuotaExceededError');
+  } };
+  const warn = console.warn;
+  console.warn = () => undefined;
+  try {
+    session.storeTabs(full, { ...snapshot, current: 0 });
+  } finally {
+    console.warn = warn;
+  }
+  assert.equal(storage.data.has(TAB_SESSION_KEY), false);
+  assert.equal(session.readStoredTabs(storage), undefined);
+});
+
 test('a storage that refuses to read or write loses the tabs with a warning, never throws', () => {
   const refusing: Storage = {
     getItem: () => {

@@ -35,16 +35,18 @@ const showsSomething = (state: NodeRunState) => state.status !== 'idle' || state
 
 /**
  * Takes the run states off the graph's nodes (they are left idle; the images move, they are not
- * released). A node that was queued or running goes back to idle and drops its live preview:
- * while its graph is not shown it gets no run events (live.ts), so it could not finish.
+ * released). `leaving`: the graph stops being shown (a tab switch), so a node that was queued or
+ * running goes back to idle and drops its live preview — its tab gets no run events while
+ * another is shown (live.ts), so it could not finish. An undo keeps them as they are: the
+ * run's events keep coming to the same tab.
  */
-export function takeRunStates(ctx: EditorContext): RunStates {
+export function takeRunStates(ctx: EditorContext, leaving: boolean): RunStates {
   const taken: RunStates = new Map();
   for (const node of statefulNodes(ctx.graph)) {
     const state = node.runState;
     if (!showsSomething(state)) continue;
     const kept: NodeRunState = { ...state, images: state.images, texts: [...state.texts], validation: [...state.validation] };
-    if (kept.status === 'queued' || kept.status === 'running') {
+    if (leaving && (kept.status === 'queued' || kept.status === 'running')) {
       kept.status = 'idle';
       kept.progress = undefined;
       if (kept.preview) {

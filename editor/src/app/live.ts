@@ -24,9 +24,14 @@ export interface LiveClient {
   onFollow(listener: (runId: string) => void): void;
 }
 
-/** Shows the files and texts of `node`'s output (a node the tab no longer shows may still get them: it is not drawn). */
+/** Shows the files and texts of `node`'s output, unless the node left the canvas meanwhile. */
 async function showOutputs(ctx: EditorContext, node: StatefulNode, ui: UiResultView): Promise<void> {
   const images = await Promise.all((ui.images ?? []).slice(0, 8).map((file) => fetchBitmap(file.url)));
+  // An undo or a tab switch while the files loaded replaced the node: the gallery has them.
+  if (ctx.graph.getNodeById(node.id) !== node) {
+    for (const image of images) image.close();
+    return;
+  }
   if (images.length > 0) {
     setImages(node.runState, images, false);
     makeRoomForImages(node, images[0]!);

@@ -98,12 +98,21 @@ export function readStoredTabs(storage: Pick<Storage, 'getItem'>): TabsSnapshot 
   return parseTabsSnapshot(text);
 }
 
-/** Keeps `snapshot` for the next load; a full storage quota loses the tabs with a console warning. */
+/**
+ * Keeps `snapshot` for the next load. When storage refuses it (a full quota), the tabs are lost
+ * with a console warning — and the snapshot kept before is removed, so a reload never reopens
+ * an older state as if it were the last one.
+ */
 export function storeTabs(storage: Pick<Storage, 'setItem' | 'removeItem'>, snapshot: TabsSnapshot | undefined): void {
   try {
     if (snapshot === undefined) storage.removeItem(TAB_SESSION_KEY);
     else storage.setItem(TAB_SESSION_KEY, serializeTabsSnapshot(snapshot));
   } catch (error) {
     console.warn('switchyard: the open tabs could not be kept for the next visit', error);
+    try {
+      storage.removeItem(TAB_SESSION_KEY);
+    } catch {
+      // Storage refuses everything (privacy mode): there is nothing stale to remove either.
+    }
   }
 }

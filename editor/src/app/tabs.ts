@@ -69,7 +69,7 @@ export function createTabs(ctx: EditorContext): Tabs {
   const leave = () => {
     keep();
     releaseRunStates(current.runStates);
-    current.runStates = takeRunStates(ctx);
+    current.runStates = takeRunStates(ctx, true);
   };
   const show = (tab: WorkflowTab) => {
     // Loading fires change signals that mark the live flag: the tab's own values go back after.

@@ -56,7 +56,7 @@ export function createUndoRecorder(ctx: EditorContext, history: () => History, c
   const show = (state: string | undefined): boolean => {
     if (state === undefined) return false;
     // What the nodes showed from runs stays on the nodes that are still there.
-    showState(ctx, state, takeRunStates(ctx));
+    showState(ctx, state, takeRunStates(ctx, false));
     if (timer !== undefined) clearTimeout(timer);
     timer = undefined;
     const current = history();

@@ -5,9 +5,10 @@
  * "missing" nodes before litegraph reads the file, so they load, show, and save unchanged.
  * ComfyUI subgraphs (`definitions.subgraphs`) are kept as the file has them, their instances
  * shown as "subgraph" nodes, and saved (and sent to run: the server expands them) with the
- * definitions the graph still uses.
+ * definitions the graph still uses; other `definitions` fields are kept as they were.
  */
 import type { LGraph } from '@comfyorg/litegraph';
+import { VIRTUAL_TYPES } from '../graph/foreign-node.js';
 import { registerSubgraphTypes, registerUnknownTypes, type NodeCatalog } from '../graph/node-types.js';
 import { apiNodes, apiToSaved } from './api-to-saved.js';
 
@@ -27,8 +28,13 @@ interface SubgraphDefinition {
   nodes?: { type?: unknown }[];
 }
 
-/** The subgraph definitions of the workflow each graph shows (litegraph keeps none for nodes it cannot instance). */
-const definitionsOf = new WeakMap<LGraph, SubgraphDefinition[]>();
+/**
+ * Every subgraph definition this page has opened, by id (ids are UUIDs). Page-wide, not per
+ * tab: an instance copied into another tab still finds its definition.
+ */
+const knownSubgraphs = new Map<string, SubgraphDefinition>();
+/** Other `definitions` fields of the file each graph shows, kept as they were. */
+const otherDefinitionsOf = new WeakMap<LGraph, Record<string, unknown>>();
 
 function subgraphDefinitions(data: unknown): SubgraphDefinition[] {
   const list = (data as { definitions?: { subgraphs?: unknown } } | null)?.definitions?.subgraphs;
@@ -56,14 +62,17 @@ export function savedWorkflow(graph: LGraph): Record<string, unknown> {
   const data = structuredClone(graph.serialize()) as unknown as Record<string, unknown>;
   const extra = (typeof data.extra === 'object' && data.extra !== null ? data.extra : {}) as Record<string, unknown>;
   data.extra = { ...extra, switchyard: { schemaVersion: WORKFLOW_SCHEMA_VERSION } };
-  const subgraphs = usedDefinitions((data.nodes as { type?: unknown }[] | undefined) ?? [], definitionsOf.get(graph) ?? []);
-  if (subgraphs.length > 0) data.definitions = { ...(data.definitions as object | undefined), subgraphs: structuredClone(subgraphs) };
-  else if (isEmptyObject(data.definitions)) delete data.definitions;
+  const subgraphs = usedDefinitions((data.nodes as { type?: unknown }[] | undefined) ?? [], [...knownSubgraphs.values()]);
+  const definitions: Record<string, unknown> = { ...otherDefinitionsOf.get(graph) };
+  if (subgraphs.length > 0) definitions.subgraphs = structuredClone(subgraphs);
+  if (Object.keys(definitions).length > 0) data.definitions = definitions;
+  else delete data.definitions;
   return data;
 }
 
-function isEmptyObject(value: unknown): boolean {
-  return typeof value === 'object' && value !== null && Object.keys(value).length === 0;
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 function isSaved(data: unknown): data is { nodes: { type?: unknown }[] } {
@@ -93,16 +102,20 @@ export function loadWorkflow(graph: LGraph, data: unknown, catalog: NodeCatalog)
     saved = apiToSaved(nodes, catalog) as unknown as typeof saved;
     format = 'api';
   }
-  const definitions = subgraphDefinitions(saved);
+  // A subgraph id that names a node type would take that type over: the server ignores such a
+  // definition, and so does the editor.
+  const isNodeType = (id: string) => catalog.byType.has(id) || catalog.aliases.has(id) || VIRTUAL_TYPES.has(id);
+  const definitions = subgraphDefinitions(saved).filter((definition) => !isNodeType(definition.id));
+  for (const definition of definitions) knownSubgraphs.set(definition.id, structuredClone(definition));
   registerSubgraphTypes(definitions.map((definition) => ({ id: definition.id, name: typeof definition.name === 'string' && definition.name ? definition.name : definition.id })));
-  const subgraphIds = new Set(definitions.map((definition) => definition.id));
   const types = new Set(saved.nodes.map((node) => String(node.type ?? '')).filter(Boolean));
-  const missing = registerUnknownTypes([...types].filter((type) => !subgraphIds.has(type) && !catalog.byType.has(type) && !catalog.aliases.has(type)));
+  const missing = registerUnknownTypes([...types].filter((type) => !knownSubgraphs.has(type) && !catalog.byType.has(type) && !catalog.aliases.has(type)));
   // litegraph would build the subgraphs itself, but only instances of its own subgraph nodes
-  // would keep them: the definitions stay with the graph here, as the file has them.
+  // would keep them: the definitions stay here (knownSubgraphs), as the file has them.
   const copy = structuredClone(saved) as Record<string, unknown>;
+  const { subgraphs: _subgraphs, ...otherDefinitions } = isRecord(copy.definitions) ? copy.definitions : {};
   delete copy.definitions;
   graph.configure(copy as unknown as Parameters<LGraph['configure']>[0]);
-  definitionsOf.set(graph, structuredClone(definitions));
+  otherDefinitionsOf.set(graph, otherDefinitions);
   return { format, nodes: saved.nodes.length, missing };
 }

@@ -62,10 +62,6 @@ export function colourSockets(canvas: LGraphCanvas, catalog: NodeCatalog): void 
 }
 
 /**
- * Registers a kept-as-is class for each type of a workflow that neither the server nor an alias
- * knows: ComfyUI's editor-only types as "virtual", any other as "missing". Answers the missing ones.
- */
-/**
  * Registers the subgraphs a file defines (ComfyUI's `definitions.subgraphs`) as node types of
  * kind "subgraph", under their id, which is the type of the nodes that instance them.
  */
@@ -73,15 +69,21 @@ export function registerSubgraphTypes(subgraphs: Iterable<{ id: string; name: st
   for (const { id, name } of subgraphs) {
     const known = LiteGraph.registered_node_types[id] as { kind?: string; title?: string } | undefined;
     if (known?.kind === 'subgraph' && known.title === `${name} (subgraph)`) continue;
+    // Never over a real node type (workflow-io.ts leaves such definitions out first).
+    if (known && known.kind !== 'subgraph' && known.kind !== 'missing') continue;
     LiteGraph.registerNodeType(id, foreignClassFor(id, 'subgraph', name));
   }
 }
 
+/**
+ * Registers a kept-as-is class for each type of a workflow that neither the server nor an alias
+ * knows: ComfyUI's editor-only types as "virtual", any other as "missing". Answers the missing ones.
+ */
 export function registerUnknownTypes(types: Iterable<string>): string[] {
   const missing: string[] = [];
   for (const type of types) {
     const known = LiteGraph.registered_node_types[type] as { kind?: string } | undefined;
-    // A subgraph id from an earlier file is missing in a file that does not define it.
+    // (Callers leave out the subgraph ids this page knows; a type registered as one is re-registered.)
     if (known && known.kind !== 'subgraph') {
       if (!VIRTUAL_TYPES.has(type) && known.kind === 'missing') missing.push(type);
       continue;

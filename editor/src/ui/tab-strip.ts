@@ -51,7 +51,8 @@ export function mountTabStrip(host: HTMLElement, tabs: Tabs): void {
       return el('div', { className: `tab${selected ? ' active' : ''}`, 'data-tab-id': String(tab.id) }, [select, close]);
     });
     host.replaceChildren(...items, newTab);
-    if (focusedTab !== undefined) host.querySelector<HTMLElement>(`.tab[data-tab-id="${focusedTab}"] .${focusedClass}`)?.focus();
+    if (focused === newTab) newTab.focus();
+    else if (focusedTab !== undefined) host.querySelector<HTMLElement>(`.tab[data-tab-id="${focusedTab}"] .${focusedClass}`)?.focus();
   };
   tabs.onChange(render);
   render();

@@ -182,6 +182,7 @@ test('a ComfyUI file with a subgraph opens with a subgraph node, runs (the serve
   assert.doesNotMatch((await page.locator('#status').textContent()) ?? '', /missing/);
   const instance = await nodeView(subgraph.id);
   assert.deepEqual([instance.title, instance.kind], [`${subgraph.name} (subgraph)`, 'subgraph']);
+  assert.deepEqual(instance.widgets, [['blur_radius', 2]], 'the widget the subgraph promotes, with the value the file holds');
   await page.click('[data-testid="fit"]');
   await page.screenshot({ path: join(artifacts, 'comfy-03-subgraph.png') });
 
@@ -196,13 +197,23 @@ test('a ComfyUI file with a subgraph opens with a subgraph node, runs (the serve
   const status = await page.evaluate((id) => (globalThis as unknown as EditorGlobal).switchyardEditor.graph._nodes.find((n) => n.type === id)!.runState.status, subgraph.id);
   assert.equal(status, 'done');
 
+  // The promoted widget is edited on the subgraph node, saved in its widgets_values, and runs.
+  await typeIntoWidget(subgraph.id, 'blur_radius', '4');
+  assert.deepEqual((await nodeView(subgraph.id)).widgets, [['blur_radius', 4]]);
   await page.keyboard.press('Control+s');
   await page.fill('[data-testid="dialog-input"]', 'e2e/comfy-subgraph');
   await page.click('[data-testid="dialog-ok"]');
   await page.locator('#status', { hasText: /^Saved “e2e\/comfy-subgraph”/ }).waitFor({ timeout: 10_000 });
   const stored = (await server.request('/api/workflows/e2e/comfy-subgraph')).body as typeof original;
   assert.deepEqual(stored.definitions.subgraphs, original.definitions.subgraphs, 'the definition comes back exactly as loaded');
-  assert.equal(stored.nodes.find((node) => node.id === 2)?.type, subgraph.id);
+  const storedInstance = stored.nodes.find((node) => node.id === 2)!;
+  assert.equal(storedInstance.type, subgraph.id);
+  assert.deepEqual(storedInstance.widgets_values, [4]);
+  assert.deepEqual(storedInstance.inputs, original.nodes.find((node) => node.id === 2)!.inputs, 'its sockets as loaded');
+  const rerun = await server.request('/api/workflows/e2e/comfy-subgraph/run', { method: 'POST', body: {} });
+  assert.equal(rerun.status, 202, JSON.stringify(rerun.body));
+  const rerunDetail = (await server.request(`/api/runs/${String(rerun.body.id)}`)).body as { workflow: { nodes: Record<string, { inputs: Record<string, unknown> }> } };
+  assert.equal(rerunDetail.workflow.nodes['2:6']?.inputs.blur_radius, 4);
 
   // Copied into a new tab, the subgraph node takes its definition along.
   const title = await pointOf(page, subgraph.id, { kind: 'title' });

@@ -10,6 +10,8 @@
 import type { LGraph } from '@comfyorg/litegraph';
 import { VIRTUAL_TYPES } from '../graph/foreign-node.js';
 import { registerSubgraphTypes, registerUnknownTypes, type NodeCatalog } from '../graph/node-types.js';
+import { setPromotedWidgetLookup } from '../graph/subgraph-widgets.js';
+import type { NodeInputDescription } from '../wire.js';
 import { apiNodes, apiToSaved } from './api-to-saved.js';
 
 export const WORKFLOW_SCHEMA_VERSION = 1;
@@ -25,7 +27,8 @@ export interface LoadReport {
 interface SubgraphDefinition {
   id: string;
   name?: unknown;
-  nodes?: { type?: unknown }[];
+  nodes?: { id?: unknown; type?: unknown; inputs?: { widget?: { name?: unknown } }[] }[];
+  links?: unknown[];
 }
 
 /**
@@ -35,6 +38,41 @@ interface SubgraphDefinition {
 const knownSubgraphs = new Map<string, SubgraphDefinition>();
 /** Other `definitions` fields of the file each graph shows, kept as they were. */
 const otherDefinitionsOf = new WeakMap<LGraph, Record<string, unknown>>();
+
+/** litegraph's id of a subgraph's input side, where links from its inputs start. */
+const SUBGRAPH_INPUT_ID = -10;
+
+/** `[id, origin_id, origin_slot, target_id, target_slot]` of a link written as an array or an object. */
+function linkEnds(link: unknown): { origin: unknown; originSlot: unknown; target: unknown; targetSlot: unknown } | undefined {
+  if (Array.isArray(link)) return { origin: link[1], originSlot: link[2], target: link[3], targetSlot: link[4] };
+  if (typeof link !== 'object' || link === null) return undefined;
+  const { origin_id: origin, origin_slot: originSlot, target_id: target, target_slot: targetSlot } = link as Record<string, unknown>;
+  return { origin, originSlot, target, targetSlot };
+}
+
+/**
+ * The widget input that input `slot` of a subgraph feeds inside (subgraph-widgets.ts): the first
+ * inner widget input linked to it, described as the server describes that node's input (through
+ * its ComfyUI alias and renames), or through a nested subgraph's own promoted widget.
+ */
+function promotedInputIn(catalog: NodeCatalog, subgraphId: string, slot: number, depth = 0): NodeInputDescription | undefined {
+  const definition = knownSubgraphs.get(subgraphId);
+  if (!definition || depth > 8) return undefined;
+  for (const link of definition.links ?? []) {
+    const ends = linkEnds(link);
+    if (!ends || Number(ends.origin) !== SUBGRAPH_INPUT_ID || ends.originSlot !== slot || typeof ends.targetSlot !== 'number') continue;
+    const inner = definition.nodes?.find((node) => String(node.id) === String(ends.target));
+    const widgetName = inner?.inputs?.[ends.targetSlot]?.widget?.name;
+    if (typeof inner?.type !== 'string' || typeof widgetName !== 'string') continue;
+    if (knownSubgraphs.has(inner.type)) return promotedInputIn(catalog, inner.type, ends.targetSlot, depth + 1);
+    const native = catalog.aliases.get(inner.type) ?? inner.type;
+    const description = catalog.byType.get(native);
+    const ours = description?.alias_details.find((alias) => alias.type === inner.type)?.input_renames[widgetName] ?? widgetName;
+    const input = description?.inputs.find((candidate) => candidate.name === ours && candidate.widget);
+    if (input) return input;
+  }
+  return undefined;
+}
 
 function subgraphDefinitions(data: unknown): SubgraphDefinition[] {
   const list = (data as { definitions?: { subgraphs?: unknown } } | null)?.definitions?.subgraphs;
@@ -106,6 +144,7 @@ export function loadWorkflow(graph: LGraph, data: unknown, catalog: NodeCatalog)
   // definition, and so does the editor.
   const isNodeType = (id: string) => catalog.byType.has(id) || catalog.aliases.has(id) || VIRTUAL_TYPES.has(id);
   const definitions = subgraphDefinitions(saved).filter((definition) => !isNodeType(definition.id));
+  setPromotedWidgetLookup((subgraphId, slot) => promotedInputIn(catalog, subgraphId, slot));
   for (const definition of definitions) knownSubgraphs.set(definition.id, structuredClone(definition));
   registerSubgraphTypes(definitions.map((definition) => ({ id: definition.id, name: typeof definition.name === 'string' && definition.name ? definition.name : definition.id })));
   const types = new Set(saved.nodes.map((node) => String(node.type ?? '')).filter(Boolean));

@@ -11,6 +11,9 @@
 import { LGraphNode } from '@comfyorg/litegraph';
 import type { ISerialisedNode } from '@comfyorg/litegraph/dist/types/serialisation';
 import { drawRunState, runStroke } from './draw-state.js';
+import { notifyWidgetChange } from './editor-node.js';
+import { promotedInput } from './subgraph-widgets.js';
+import { addInputWidgets, coerceNumber } from './widgets.js';
 import { emptyRunState, type NodeRunState } from './run-state.js';
 import type { StatefulNode } from './editor-node.js';
 
@@ -60,6 +63,29 @@ export class ForeignNode extends LGraphNode implements StatefulNode {
   override onConfigure(info: ISerialisedNode): void {
     this.original = structuredClone(info) as unknown as Record<string, unknown>;
     if (this.kind === 'missing') this.has_errors = true;
+    if (this.kind === 'subgraph') this.addPromotedWidgets(info);
+  }
+
+  /** Widget index → position in `widgets_values` of a subgraph node's promoted widgets. */
+  private promoted = new Map<number, number>();
+
+  /**
+   * A subgraph node shows the widgets its inputs promote (subgraph-widgets.ts), with the values
+   * its `widgets_values` hold — one per input that has a widget, in input order.
+   */
+  private addPromotedWidgets(info: ISerialisedNode): void {
+    const values = Array.isArray(info.widgets_values) ? info.widgets_values : [];
+    let position = 0;
+    (info.inputs ?? []).forEach((input, slot) => {
+      if (!input.widget) return;
+      const at = position++;
+      const spec = promotedInput(this.type, slot);
+      if (!spec) return;
+      const [widget] = addInputWidgets(this, { ...spec, name: input.name, control: false }, notifyWidgetChange);
+      if (!widget) return;
+      if (at < values.length) widget.value = spec.type === 'INT' || spec.type === 'FLOAT' ? coerceNumber(spec, values[at]) : values[at] as never;
+      this.promoted.set(this.widgets!.indexOf(widget), at);
+    });
   }
 
   override onSerialize(serialised: ISerialisedNode): void {
@@ -77,6 +103,14 @@ export class ForeignNode extends LGraphNode implements StatefulNode {
       if ('bgcolor' in original) merged.bgcolor = original.bgcolor;
       else delete merged.bgcolor;
     }
+    if (this.promoted.size > 0) {
+      const values = Array.isArray(original.widgets_values) ? [...(original.widgets_values as unknown[])] : [];
+      for (const [index, at] of this.promoted) {
+        while (values.length < at) values.push(null);
+        values[at] = this.widgets?.[index]?.value;
+      }
+      merged.widgets_values = values;
+    }
     merged.inputs = mergeSlots(original.inputs, live.inputs as Slot[] | undefined);
     merged.outputs = mergeSlots(original.outputs, live.outputs as Slot[] | undefined);
     if (merged.inputs === undefined) delete merged.inputs;
@@ -92,7 +126,8 @@ export class ForeignNode extends LGraphNode implements StatefulNode {
   }
 
   override onDrawForeground(ctx: CanvasRenderingContext2D): void {
-    if (!this.flags.collapsed) {
+    // A subgraph node with widgets has no room for the note (its title says what it is).
+    if (!this.flags.collapsed && !(this.kind === 'subgraph' && this.promoted.size > 0)) {
       const kind = this.kind;
       ctx.save();
       ctx.font = '12px sans-serif';

@@ -16,7 +16,8 @@ import { runGraph } from './app/run.js';
 import { exportJson, importFile, openFromServer, pickAndImport, saveWorkflow } from './app/workflows.js';
 import { createWorkspace } from './app/workspace.js';
 import { mountAccessibility } from './a11y/index.js';
-import { onWidgetChange } from './graph/editor-node.js';
+import { isStatefulNode, onWidgetChange } from './graph/editor-node.js';
+import { resetRunState } from './graph/run-state.js';
 import { registerNodeTypes } from './graph/node-types.js';
 import { askText } from './ui/dialog.js';
 import { mountPalette } from './ui/palette.js';
@@ -126,7 +127,11 @@ async function start(): Promise<void> {
   onWidgetChange(() => markModified(ctx));
   // Keyboard use of litegraph's menus and value prompt (Shift+F10 opens the node menu).
   mountAccessibility(setup.canvas);
-  setup.graph.onNodeRemoved = () => markModified(ctx);
+  setup.graph.onNodeRemoved = (node) => {
+    // A deleted node's images go with it (an undo or a tab switch has moved them off first).
+    if (isStatefulNode(node)) resetRunState(node.runState);
+    markModified(ctx);
+  };
   setup.graph.onConnectionChange = () => markModified(ctx);
   setup.canvas.canvas.addEventListener('litegraph:canvas', (event) => {
     if ((event as CustomEvent<{ subType: string }>).detail.subType === 'after-change') markModified(ctx);

@@ -137,7 +137,7 @@ test('a graph built with the mouse runs, and its output image shows in the Save 
   await screenshot('02-run-output');
 });
 
-test('output images stay on their nodes across a tab switch and an undo', { skip }, async () => {
+test('output images stay on their nodes across a tab switch and an undo, and are released when the node is deleted', { skip }, async () => {
   requireEditor();
   const { page } = browser;
   const saveOutput = () => page.evaluate(() => {
@@ -166,6 +166,23 @@ test('output images stay on their nodes across a tab switch and an undo', { skip
   await page.keyboard.press('Control+z');
   await waitFor(page, (x) => (globalThis as unknown as { switchyardEditor: { graph: { _nodes: { type: string; pos: [number, number] }[] } } }).switchyardEditor.graph._nodes.find((n) => n.type === 'image.empty')?.pos[0] === x, startX, 5_000);
   assert.deepEqual(await saveOutput(), before, 'after the undo the Save node still shows its image');
+
+  // Deleting the node releases its image (a closed ImageBitmap reads 0 × 0); undo brings the node back.
+  await page.evaluate(() => {
+    const editor = (globalThis as unknown as { switchyardEditor: { graph: { _nodes: { type: string; runState: { images: unknown[] } }[] } } }).switchyardEditor;
+    (globalThis as unknown as { keptImage: unknown }).keptImage = editor.graph._nodes.find((n) => n.type === 'image.save')!.runState.images[0];
+  });
+  await page.evaluate(() => {
+    const editor = (globalThis as unknown as { switchyardEditor: { canvas: { selectNode(node: unknown): void }; graph: { _nodes: { type: string }[] } } }).switchyardEditor;
+    editor.canvas.selectNode(editor.graph._nodes.find((n) => n.type === 'image.save'));
+  });
+  await page.locator('#graph-canvas').focus();
+  await page.keyboard.press('Delete');
+  await waitFor(page, () => !(globalThis as unknown as EditorGlobal).switchyardEditor.graph._nodes.some((n) => n.type === 'image.save'), undefined, 5_000);
+  assert.equal(await page.evaluate(() => ((globalThis as unknown as { keptImage: { width: number } }).keptImage).width), 0, 'the deleted node\'s image is released');
+  await page.locator('#graph-canvas').focus();
+  await page.keyboard.press('Control+z');
+  await waitFor(page, () => (globalThis as unknown as EditorGlobal).switchyardEditor.graph._nodes.some((n) => n.type === 'image.save'), undefined, 5_000);
 });
 
 test('the workflow saves to the server and opens again after a reload', { skip }, async () => {

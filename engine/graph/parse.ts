@@ -25,7 +25,7 @@ export type WorkflowFormat = 'api' | 'saved';
  * with validation's. `ok: false` means nothing usable could be read.
  */
 export type ParseResult =
-  | { ok: true; format: WorkflowFormat; workflow: ApiWorkflow; saved?: SavedWorkflow; issues: ValidationIssue[] }
+  | { ok: true; format: WorkflowFormat; workflow: ApiWorkflow; saved?: SavedWorkflow; issues: ValidationIssue[]; paramRoutes?: Record<string, [string, string][]> }
   | { ok: false; issues: ValidationIssue[] };
 
 const EXPECTED =
@@ -95,7 +95,7 @@ function readSaved(value: PlainObject, registry: NodeRegistry): ParseResult {
   const read = readSavedWorkflow(value);
   if (!read.ok) return fail(...read.issues);
   const converted = convertCheckedSaved(read.saved, registry);
-  return { ok: true, format: 'saved', workflow: converted.workflow, saved: read.saved, issues: converted.issues };
+  return { ok: true, format: 'saved', workflow: converted.workflow, saved: read.saved, issues: converted.issues, ...(converted.paramRoutes ? { paramRoutes: converted.paramRoutes } : {}) };
 }
 
 function readWrapped(value: PlainObject): ParseResult {

@@ -37,7 +37,7 @@ export async function checkWorkflow(input: unknown, registry: NodeRegistry, fold
   // Overrides go in before normalisation, so they may use a node's alias input names too.
   // Without any, the parsed workflow (already this call's own copy) needs no second copy.
   const withParams = hasOverrides(options.params)
-    ? applyParams(parsed.workflow, options.params, registry)
+    ? applyParams(parsed.workflow, options.params, registry, parsed.paramRoutes)
     : { workflow: parsed.workflow, issues: [] };
   // The workflow is this call's own (parsed, or copied by applyParams): normalising may keep its nodes.
   const normalized = normalizeWorkflow(withParams.workflow, registry, { owned: true });

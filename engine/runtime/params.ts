@@ -13,8 +13,10 @@ export type ParamOverrides = Record<string, unknown>;
 /**
  * Applies overrides to a copy of `workflow`. With a registry, an override naming an input the
  * node's type does not declare is reported too (a typo must not run with the file's value).
+ * `routes` (from converting a saved workflow with subgraphs) let an override name a subgraph
+ * node and one of the widgets it shows: the value goes to every inner input that widget feeds.
  */
-export function applyParams(workflow: ApiWorkflow, params: ParamOverrides, registry?: NodeRegistry): { workflow: ApiWorkflow; issues: ValidationIssue[] } {
+export function applyParams(workflow: ApiWorkflow, params: ParamOverrides, registry?: NodeRegistry, routes?: Record<string, [string, string][]>): { workflow: ApiWorkflow; issues: ValidationIssue[] } {
   const issues: ValidationIssue[] = [];
   const nodes: ApiWorkflow['nodes'] = Object.create(null) as ApiWorkflow['nodes'];
   for (const [id, node] of Object.entries(workflow.nodes)) {
@@ -31,6 +33,16 @@ export function applyParams(workflow: ApiWorkflow, params: ParamOverrides, regis
     const nodeId = key.slice(0, dot);
     const input = key.slice(dot + 1);
     const node = Object.hasOwn(nodes, nodeId) ? nodes[nodeId] : undefined;
+    const routed = !node && routes && Object.hasOwn(routes, key) ? routes[key]! : undefined;
+    if (routed) {
+      for (const [innerId, innerInput] of routed) setOwn(nodes[innerId]!.inputs, innerInput, value);
+      continue;
+    }
+    const subgraphInputs = !node && routes ? Object.keys(routes).filter((route) => route.startsWith(`${nodeId}.`)).map((route) => route.slice(nodeId.length + 1)) : [];
+    if (!node && subgraphInputs.length > 0) {
+      issues.push(issue('invalid_workflow', `parameter "${key}": node ${nodeId} is a subgraph node; the inputs a parameter can set on it are ${subgraphInputs.map((name) => `"${name}"`).join(', ')} (or an inner node's, as "${nodeId}:<inner id>.<input>")`, { nodeId, input, details: { parameter: key, inputs: subgraphInputs } }));
+      continue;
+    }
     if (!node) {
       issues.push(issue('invalid_workflow', `parameter "${key}" names node ${nodeId}, which is not in the workflow`, { nodeId, input, details: { parameter: key, known_nodes: Object.keys(nodes).slice(0, 50) } }));
       continue;

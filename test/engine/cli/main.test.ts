@@ -70,6 +70,13 @@ test('a ComfyUI file with a subgraph runs: its inner nodes run as <instance>:<in
   assert.deepEqual(report.executed.sort(), ['1', '2:5', '2:6', '3']);
   const [image] = report.outputs['3']!.images;
   assert.ok(image && existsSync(image), `saved ${image}`);
+  // The subgraph node's own widget takes a parameter too, as the file shows it: 2.blur_radius.
+  const routed = await cli('validate', file, '--json', '--data', data);
+  assert.equal(routed.code, 0);
+  const viaInstance = await cli('run', file, '--json', '--data', data, '--set', '2.blur_radius=-1');
+  assert.equal(viaInstance.code, 1);
+  const refused = JSON.parse(viaInstance.stdout) as { node_errors: Record<string, { errors: { code: string; input?: string }[] }> };
+  assert.deepEqual(Object.keys(refused.node_errors), ['2:6'], 'the value reached the inner ImageBlur');
   // An inner node is addressed by its full id, in --set as in errors.
   const bad = await cli('run', file, '--json', '--data', data, '--set', '2:6.blur_radius=-1');
   assert.equal(bad.code, 1);

@@ -254,6 +254,32 @@ test('a subgraph instance expands into its inner nodes, numbered <instance>:<inn
   });
 });
 
+test('each widget a subgraph node shows routes to the inner inputs it feeds, through nested subgraphs too', () => {
+  const single = savedToApi(withSubgraphs(graph(
+    [load(1, [1]), scaleInstance(2, 1, [2], 640), save(3, 2)],
+    [[1, 1, 0, 2, 0, 'IMAGE'], [2, 2, 0, 3, 0, 'IMAGE']],
+  ), scaleAndInvert), registry);
+  // The inner ImageScale's "width" is our test.image_scale input "width"; "image" has no widget, so no route.
+  assert.deepEqual(single.paramRoutes, { '2.width': [['2:5', 'width']] });
+  const nesting = {
+    id: NESTING_SUBGRAPH,
+    name: 'Outer',
+    inputs: [{ name: 'image', type: 'IMAGE', linkIds: [20] }, { name: 'size', type: 'INT', linkIds: [23] }],
+    outputs: [{ name: 'IMAGE', type: 'IMAGE', linkIds: [21] }],
+    nodes: [{ id: 7, type: SCALE_SUBGRAPH, inputs: [{ name: 'image', type: 'IMAGE', link: 20 }, { name: 'width', type: 'INT', link: 23, widget: { name: 'width' } }], outputs: [{ name: 'IMAGE', type: 'IMAGE', links: [21] }] }],
+    links: [
+      { id: 20, origin_id: -10, origin_slot: 0, target_id: 7, target_slot: 0, type: 'IMAGE' },
+      { id: 23, origin_id: -10, origin_slot: 1, target_id: 7, target_slot: 1, type: 'INT' },
+      { id: 21, origin_id: 7, origin_slot: 0, target_id: -20, target_slot: 0, type: 'IMAGE' },
+    ],
+  };
+  const outer: NodeSketch = { id: 4, type: NESTING_SUBGRAPH, inputs: [{ name: 'image', type: 'IMAGE', link: 1 }, { name: 'size', type: 'INT', link: null, widget: { name: 'size' } }], outputs: [{ name: 'IMAGE', type: 'IMAGE', links: [2] }], widgets_values: [320] };
+  const nested = savedToApi(withSubgraphs(graph([load(1, [1]), outer, save(3, 2)], [[1, 1, 0, 4, 0, 'IMAGE'], [2, 4, 0, 3, 0, 'IMAGE']]), nesting, scaleAndInvert), registry);
+  assert.deepEqual(nested.issues, []);
+  assert.equal(nested.workflow.nodes['4:7:5']!.inputs.width, 320, 'the outer widget reaches the innermost node');
+  assert.deepEqual(nested.paramRoutes, { '4.size': [['4:7:5', 'width']], '4:7.width': [['4:7:5', 'width']] });
+});
+
 test('two instances of one subgraph get their own nodes; an unlinked input without a promoted value keeps the inner value', () => {
   const result = savedToApi(withSubgraphs(graph(
     [load(1, [1, 3]), scaleInstance(2, 1, [2], 640), save(3, 2), scaleInstance(4, 3, [4], undefined), save(5, 4)],

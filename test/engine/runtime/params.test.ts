@@ -133,3 +133,21 @@ test('parseSetArguments feeds applyParams: a --set naming a missing node is repo
   const { issues } = applyParams(chain(), params);
   assert.deepEqual(issues.map((problem) => [problem.code, problem.nodeId, problem.input]), [['invalid_workflow', '9', 'seed']]);
 });
+
+test('a route lets an override name a subgraph node\'s widget: the value goes to every inner input it feeds', () => {
+  const expanded: ApiWorkflow = {
+    schemaVersion: 1,
+    nodes: {
+      '1': { type: 'image.empty', inputs: { width: 64, height: 64, batch_size: 1, color: 0 } },
+      '2:5': { type: 'image.blur', inputs: { image: ['1', 0], blur_radius: 2, sigma: 1 } },
+      '2:6': { type: 'image.blur', inputs: { image: ['2:5', 0], blur_radius: 2, sigma: 1 } },
+    },
+  };
+  const routes: Record<string, [string, string][]> = { '2.radius': [['2:5', 'blur_radius'], ['2:6', 'blur_radius']] };
+  const { workflow, issues } = applyParams(expanded, { '2.radius': 7, '2:6.sigma': 3 }, undefined, routes);
+  assert.deepEqual(issues, []);
+  assert.deepEqual([workflow.nodes['2:5']!.inputs.blur_radius, workflow.nodes['2:6']!.inputs.blur_radius, workflow.nodes['2:6']!.inputs.sigma], [7, 7, 3]);
+  const unknown = applyParams(expanded, { '2.strength': 1 }, undefined, routes);
+  assert.equal(unknown.issues.length, 1);
+  assert.equal(unknown.issues[0]!.message, 'parameter "2.strength": node 2 is a subgraph node; the inputs a parameter can set on it are "radius" (or an inner node\'s, as "2:<inner id>.<input>")');
+});

@@ -125,8 +125,6 @@ interface Definition {
   links: Map<string, LinkInfo>;
   /** Per output of the subgraph: the inner link that feeds it. */
   outputs: Map<number, LinkInfo>;
-  /** Per input of the subgraph: the inner inputs its links reach, `[node id, input slot]`. */
-  inputs: Map<number, [string, number][]>;
 }
 
 /**
@@ -151,8 +149,12 @@ class Converter {
   private readonly unsupported = new Set<string>();
   /** Subgraphs already reported as containing themselves, by subgraph id. */
   private readonly loops = new Set<string>();
-  /** `"<instance>.<input>"` → the inner inputs it reaches (a nested instance's own route marked `nested`). */
-  private readonly routes = new Map<string, { node: string; input: string; nested: boolean }[]>();
+  /**
+   * `"<instance>.<input>"` → the inner inputs that take their value from that input's widget,
+   * recorded as conversion resolves them (so reroutes, bypassed nodes and nested subgraphs on
+   * the way count exactly as they do for the value).
+   */
+  private readonly routes = new Map<string, [string, string][]>();
   /** Subgraph inputs already reported as linked to a link that is not there, by instance id and slot. */
   private readonly brokenInputs = new Set<string>();
 
@@ -174,7 +176,11 @@ class Converter {
     }
     this.convertScope(root, nodes);
     const result: SavedToApiResult = { workflow: { schemaVersion: CURRENT_SCHEMA_VERSION, nodes: nodes as Record<string, ApiNode> }, issues: this.issues };
-    if (this.routes.size > 0) result.paramRoutes = this.flatRoutes(nodes);
+    if (this.routes.size > 0) {
+      const routes: Record<string, [string, string][]> = {};
+      for (const [key, targets] of this.routes) setOwn(routes, key, targets);
+      result.paramRoutes = routes;
+    }
     return result;
   }
 
@@ -184,10 +190,7 @@ class Converter {
       const definition = this.definitions.get(node.type);
       if (definition) {
         const inside = this.enter(scope, node, definition);
-        if (inside) {
-          this.recordRoutes(scope.prefix + id, node, definition, inside);
-          this.convertScope(inside, out);
-        }
+        if (inside) this.convertScope(inside, out);
         continue;
       }
       const key = scope.prefix + id;
@@ -227,47 +230,6 @@ class Converter {
     return undefined;
   }
 
-  /** The routes of instance `key`'s widget inputs: what each feeds inside (see SavedToApiResult.paramRoutes). */
-  private recordRoutes(key: string, instance: SavedNode, definition: Definition, inside: Scope): void {
-    (instance.inputs ?? []).forEach((input, slot) => {
-      if (!input.widget) return;
-      const reached: { node: string; input: string; nested: boolean }[] = [];
-      for (const [targetId, targetSlot] of definition.inputs.get(slot) ?? []) {
-        const inner = definition.nodes.get(targetId);
-        const innerInput = inner?.inputs?.[targetSlot];
-        if (!inner || !innerInput) continue;
-        if (this.definitions.has(inner.type)) {
-          reached.push({ node: inside.prefix + targetId, input: innerInput.name, nested: true });
-          continue;
-        }
-        const resolved = this.registry.resolve(inner.type);
-        const savedName = innerInput.widget?.name ?? innerInput.name;
-        reached.push({ node: inside.prefix + targetId, input: resolved ? renameInput(resolved.alias, savedName) : savedName, nested: false });
-      }
-      if (reached.length > 0) this.routes.set(`${key}.${input.name}`, reached);
-    });
-  }
-
-  /** The routes with nested instances followed to the inner inputs of the result (muted or missing ones left out). */
-  private flatRoutes(nodes: PlainObject): Record<string, [string, string][]> {
-    const flat: Record<string, [string, string][]> = {};
-    const follow = (key: string, depth: number, into: [string, string][]) => {
-      for (const target of this.routes.get(key) ?? []) {
-        if (target.nested) {
-          if (depth < MAX_SUBGRAPH_DEPTH) follow(`${target.node}.${target.input}`, depth + 1, into);
-        } else if (Object.hasOwn(nodes, target.node)) {
-          into.push([target.node, target.input]);
-        }
-      }
-    };
-    for (const key of this.routes.keys()) {
-      const targets: [string, string][] = [];
-      follow(key, 0, targets);
-      if (targets.length > 0) setOwn(flat, key, targets);
-    }
-    return flat;
-  }
-
   private indexDefinitions(): void {
     for (const subgraph of this.saved.definitions?.subgraphs ?? []) {
       const id = subgraph.id;
@@ -284,19 +246,13 @@ class Converter {
       const name = subgraph.name ?? id;
       const links = indexLinks(subgraph.links ?? []);
       const outputs = new Map<number, LinkInfo>();
-      const inputs = new Map<number, [string, number][]>();
       for (const link of subgraph.links ?? []) {
         if (link === null) continue;
         const [targetId, targetSlot] = Array.isArray(link) ? [link[3], link[4]] : [link.target_id, link.target_slot];
         const info = links.get(String(Array.isArray(link) ? link[0] : link.id));
         if (String(targetId) === SUBGRAPH_OUTPUT_ID && info && !outputs.has(targetSlot)) outputs.set(targetSlot, info);
-        if (info?.originId === SUBGRAPH_INPUT_ID) {
-          const reached = inputs.get(info.originSlot) ?? [];
-          reached.push([String(targetId), targetSlot]);
-          inputs.set(info.originSlot, reached);
-        }
       }
-      this.definitions.set(id, { id, name, nodes: this.indexNodes(subgraph.nodes ?? [], ` in subgraph ${JSON.stringify(name)}`), links, outputs, inputs });
+      this.definitions.set(id, { id, name, nodes: this.indexNodes(subgraph.nodes ?? [], ` in subgraph ${JSON.stringify(name)}`), links, outputs });
     }
   }
 
@@ -476,10 +432,20 @@ class Converter {
       return NONE;
     }
     if (!input.widget) return NONE;
+    // This inner input takes its value from the widget: a parameter on the instance reaches it.
+    this.addRoute(`${scope.prefix}${String(instance.id)}.${input.name}`, where);
     const values = instance.widgets_values;
-    if (isPlainObject(values)) return Object.hasOwn(values, input.widget.name) ? { kind: 'literal', value: values[input.widget.name] } : NONE;
-    const index = inputs.slice(0, slot).filter((candidate) => candidate.widget !== undefined).length;
-    return Array.isArray(values) && index < values.length ? { kind: 'literal', value: values[index] } : NONE;
+    let value: unknown;
+    if (isPlainObject(values)) value = Object.hasOwn(values, input.widget.name) ? values[input.widget.name] : undefined;
+    else if (Array.isArray(values)) value = values[inputs.slice(0, slot).filter((candidate) => candidate.widget !== undefined).length];
+    // A missing (or null) value leaves the inner node its own.
+    return value === undefined || value === null ? NONE : { kind: 'literal', value };
+  }
+
+  private addRoute(key: string, where: Where): void {
+    const targets = this.routes.get(key) ?? [];
+    if (!targets.some(([node, input]) => node === where.nodeId && input === where.input)) targets.push([where.nodeId, where.input]);
+    this.routes.set(key, targets);
   }
 
   /**

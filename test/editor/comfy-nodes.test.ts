@@ -12,7 +12,8 @@
  */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, readFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { repoRoot } from '../helpers/repo.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
@@ -230,6 +231,29 @@ test('a ComfyUI file with a subgraph opens with a subgraph node, runs (the serve
     return JSON.parse(shot.tabs[shot.current]!.state) as { definitions?: { subgraphs?: { id: string }[] } };
   });
   assert.deepEqual(pasted.definitions?.subgraphs?.map((definition) => definition.id), [subgraph.id]);
+
+  // A file without a value for the promoted widget: the node shows the default, but until it is
+  // changed nothing is written, and the inner node runs with its own value (blur_radius 1).
+  const bare = structuredClone(original) as typeof original & { nodes: { id: number; widgets_values?: unknown[] }[] };
+  bare.nodes.find((node) => node.id === 2)!.widgets_values = [];
+  const bareFile = join(mkdtempSync(join(tmpdir(), 'switchyard-subgraph-')), 'bare-subgraph.json');
+  writeFileSync(bareFile, JSON.stringify(bare));
+  const bareChooser = page.waitForEvent('filechooser');
+  await page.click('[data-testid="import"]');
+  await (await bareChooser).setFiles(bareFile);
+  await page.locator('#status', { hasText: 'Opened bare-subgraph.json (3 nodes)' }).waitFor({ timeout: 10_000 });
+  const sent = await page.evaluate((id) => {
+    const { tabs } = (globalThis as unknown as { switchyardEditor: { workspace: { tabs: { snapshot(): { current: number; tabs: { state: string }[] } } } } }).switchyardEditor.workspace;
+    const shot = tabs.snapshot();
+    return (JSON.parse(shot.tabs[shot.current]!.state) as { nodes: { type: string; widgets_values?: unknown }[] }).nodes.find((node) => node.type === id)?.widgets_values;
+  }, subgraph.id);
+  assert.deepEqual(sent, [], 'no default written for a value the file does not hold');
+  await page.locator('#graph-canvas').focus();
+  await page.keyboard.press('Control+Enter');
+  await waitFor(page, (count) => ((globalThis as unknown as EditorGlobal).switchyardEditor.graph._nodes.find((n) => n.type === 'SaveImage')?.runState.images.length ?? 0) > 0 && count > 0, 1, 60_000);
+  const latest = (await server.request('/api/runs')).body as { items: { id: string }[] };
+  const bareRun = (await server.request(`/api/runs/${latest.items[0]!.id}`)).body as { workflow: { nodes: Record<string, { inputs: Record<string, unknown> }> } };
+  assert.equal(bareRun.workflow.nodes['2:6']?.inputs.blur_radius, 1, "the inner node's own value");
 });
 
 test('the page reported no errors', { skip }, () => {

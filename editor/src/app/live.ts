@@ -24,11 +24,15 @@ export interface LiveClient {
   onFollow(listener: (runId: string) => void): void;
 }
 
-/** Shows the files and texts of `node`'s output, unless the node left the canvas meanwhile. */
-async function showOutputs(ctx: EditorContext, node: StatefulNode, ui: UiResultView): Promise<void> {
+/**
+ * Shows the files and texts of a node's output on the node that shows it once they have loaded:
+ * `current` finds it again (an undo may have replaced it meanwhile; after a tab switch there is
+ * none, and the gallery has the files).
+ */
+async function showOutputs(ctx: EditorContext, current: () => StatefulNode | undefined, ui: UiResultView): Promise<void> {
   const images = await Promise.all((ui.images ?? []).slice(0, 8).map((file) => fetchBitmap(file.url)));
-  // An undo or a tab switch while the files loaded replaced the node: the gallery has them.
-  if (ctx.graph.getNodeById(node.id) !== node) {
+  const node = current();
+  if (!node) {
     for (const image of images) image.close();
     return;
   }
@@ -117,7 +121,7 @@ export function connectLive(ctx: EditorContext): LiveClient {
     const before = target.runState.sizeBeforePreview;
     if (before && !(event.ui?.images?.length)) target.setSize(before);
     target.runState.sizeBeforePreview = undefined;
-    if (event.ui) showOutputs(ctx, target, event.ui).catch((error: unknown) => ctx.status(`Could not show the output of node ${event.node_id}: ${String(error)}`, 'error'));
+    if (event.ui) showOutputs(ctx, () => node(event.node_id), event.ui).catch((error: unknown) => ctx.status(`Could not show the output of node ${event.node_id}: ${String(error)}`, 'error'));
     redraw(ctx);
   });
   on('node:error', (event: NodeErrorEvent) => {

@@ -27,8 +27,9 @@ export interface LoadReport {
 interface SubgraphDefinition {
   id: string;
   name?: unknown;
-  nodes?: { id?: unknown; type?: unknown; inputs?: { widget?: { name?: unknown } }[] }[];
-  links?: unknown[];
+  /** Read defensively: a file may hold anything here. */
+  nodes?: unknown;
+  links?: unknown;
 }
 
 /**
@@ -58,11 +59,14 @@ function linkEnds(link: unknown): { origin: unknown; originSlot: unknown; target
 function promotedInputIn(catalog: NodeCatalog, subgraphId: string, slot: number, depth = 0): NodeInputDescription | undefined {
   const definition = knownSubgraphs.get(subgraphId);
   if (!definition || depth > 8) return undefined;
-  for (const link of definition.links ?? []) {
+  const links = Array.isArray(definition.links) ? definition.links : [];
+  const nodes = Array.isArray(definition.nodes) ? definition.nodes.filter(isRecord) : [];
+  for (const link of links) {
     const ends = linkEnds(link);
     if (!ends || Number(ends.origin) !== SUBGRAPH_INPUT_ID || ends.originSlot !== slot || typeof ends.targetSlot !== 'number') continue;
-    const inner = definition.nodes?.find((node) => String(node.id) === String(ends.target));
-    const widgetName = inner?.inputs?.[ends.targetSlot]?.widget?.name;
+    const inner = nodes.find((node) => String(node.id) === String(ends.target));
+    const slotInput: unknown = Array.isArray(inner?.inputs) ? inner.inputs[ends.targetSlot] : undefined;
+    const widgetName = isRecord(slotInput) && isRecord(slotInput.widget) ? slotInput.widget.name : undefined;
     if (typeof inner?.type !== 'string' || typeof widgetName !== 'string') continue;
     if (knownSubgraphs.has(inner.type)) return promotedInputIn(catalog, inner.type, ends.targetSlot, depth + 1);
     const native = catalog.aliases.get(inner.type) ?? inner.type;
@@ -86,7 +90,7 @@ function usedDefinitions(nodes: readonly { type?: unknown }[], definitions: read
   const used = new Set<string>();
   const visit = (list: readonly { type?: unknown }[] | undefined) => {
     for (const node of list ?? []) {
-      const definition = typeof node.type === 'string' ? byId.get(node.type) : undefined;
+      const definition = isRecord(node) && typeof node.type === 'string' ? byId.get(node.type) : undefined;
       if (!definition || used.has(definition.id)) continue;
       used.add(definition.id);
       visit(Array.isArray(definition.nodes) ? definition.nodes : undefined);

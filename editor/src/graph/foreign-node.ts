@@ -66,25 +66,38 @@ export class ForeignNode extends LGraphNode implements StatefulNode {
     if (this.kind === 'subgraph') this.addPromotedWidgets(info);
   }
 
-  /** Widget index → position in `widgets_values` of a subgraph node's promoted widgets. */
-  private promoted = new Map<number, number>();
+  /** A subgraph node's promoted widgets: widget index → where its value lives in `widgets_values`. */
+  private promoted = new Map<number, { position: number; name: string }>();
+  /** Promoted widgets the person changed: only those are written back (the rest stay as the file has them). */
+  private touched = new Set<number>();
 
   /**
    * A subgraph node shows the widgets its inputs promote (subgraph-widgets.ts), with the values
-   * its `widgets_values` hold — one per input that has a widget, in input order.
+   * its `widgets_values` hold — one per input that has a widget, in input order (or keyed by
+   * widget name). A value the file does not hold shows the input's default, and is written back
+   * only once changed, so the inner node keeps its own value until then.
    */
   private addPromotedWidgets(info: ISerialisedNode): void {
-    const values = Array.isArray(info.widgets_values) ? info.widgets_values : [];
+    const stored = info.widgets_values as unknown;
+    const keyed = typeof stored === 'object' && stored !== null && !Array.isArray(stored) ? stored as Record<string, unknown> : undefined;
+    const values = Array.isArray(stored) ? stored : [];
     let position = 0;
     (info.inputs ?? []).forEach((input, slot) => {
       if (!input.widget) return;
       const at = position++;
       const spec = promotedInput(this.type, slot);
       if (!spec) return;
-      const [widget] = addInputWidgets(this, { ...spec, name: input.name, control: false }, notifyWidgetChange);
+      const name = input.widget.name;
+      let index = -1;
+      const [widget] = addInputWidgets(this, { ...spec, name: input.name, control: false }, () => {
+        this.touched.add(index);
+        notifyWidgetChange();
+      });
       if (!widget) return;
-      if (at < values.length) widget.value = spec.type === 'INT' || spec.type === 'FLOAT' ? coerceNumber(spec, values[at]) : values[at] as never;
-      this.promoted.set(this.widgets!.indexOf(widget), at);
+      index = this.widgets!.indexOf(widget);
+      const value = keyed ? (Object.hasOwn(keyed, name) ? keyed[name] : undefined) : values[at];
+      if (value !== undefined && value !== null) widget.value = spec.type === 'INT' || spec.type === 'FLOAT' ? coerceNumber(spec, value) : value as never;
+      this.promoted.set(index, { position: at, name });
     });
   }
 
@@ -103,13 +116,27 @@ export class ForeignNode extends LGraphNode implements StatefulNode {
       if ('bgcolor' in original) merged.bgcolor = original.bgcolor;
       else delete merged.bgcolor;
     }
-    if (this.promoted.size > 0) {
-      const values = Array.isArray(original.widgets_values) ? [...(original.widgets_values as unknown[])] : [];
-      for (const [index, at] of this.promoted) {
-        while (values.length < at) values.push(null);
-        values[at] = this.widgets?.[index]?.value;
+    if (this.touched.size > 0) {
+      // Changed values go where the file keeps them: by widget name in a keyed object, else by
+      // position (earlier positions the file lacks are null, which the server reads as "no value").
+      const stored = original.widgets_values;
+      if (typeof stored === 'object' && stored !== null && !Array.isArray(stored)) {
+        const keyed: Record<string, unknown> = { ...(stored as Record<string, unknown>) };
+        for (const index of this.touched) {
+          const place = this.promoted.get(index);
+          if (place) Object.defineProperty(keyed, place.name, { value: this.widgets?.[index]?.value, enumerable: true, writable: true, configurable: true });
+        }
+        merged.widgets_values = keyed;
+      } else {
+        const values = Array.isArray(stored) ? [...(stored as unknown[])] : [];
+        for (const index of this.touched) {
+          const place = this.promoted.get(index);
+          if (!place) continue;
+          while (values.length < place.position) values.push(null);
+          values[place.position] = this.widgets?.[index]?.value;
+        }
+        merged.widgets_values = values;
       }
-      merged.widgets_values = values;
     }
     merged.inputs = mergeSlots(original.inputs, live.inputs as Slot[] | undefined);
     merged.outputs = mergeSlots(original.outputs, live.outputs as Slot[] | undefined);

@@ -277,7 +277,27 @@ test('each widget a subgraph node shows routes to the inner inputs it feeds, thr
   const nested = savedToApi(withSubgraphs(graph([load(1, [1]), outer, save(3, 2)], [[1, 1, 0, 4, 0, 'IMAGE'], [2, 4, 0, 3, 0, 'IMAGE']]), nesting, scaleAndInvert), registry);
   assert.deepEqual(nested.issues, []);
   assert.equal(nested.workflow.nodes['4:7:5']!.inputs.width, 320, 'the outer widget reaches the innermost node');
-  assert.deepEqual(nested.paramRoutes, { '4.size': [['4:7:5', 'width']], '4:7.width': [['4:7:5', 'width']] });
+  assert.deepEqual(nested.paramRoutes, { '4.size': [['4:7:5', 'width']] }, 'the inner instance\'s width is linked from outside it, so only the outer widget routes');
+
+  // Routes follow what the value follows: through a reroute inside, and only along the inner
+  // inputs' own links (a stale entry in the subgraph's link list reaches nothing).
+  const rerouted = structuredClone(scaleAndInvert);
+  rerouted.nodes.push({ id: 9, type: 'Reroute', mode: 0, inputs: [{ name: '', type: '*', link: 11 }], outputs: [{ name: '', type: 'INT', links: [14] }], widgets_values: [] } as never);
+  rerouted.nodes[0]!.inputs[1]!.link = 14;
+  rerouted.links[1] = { id: 11, origin_id: -10, origin_slot: 1, target_id: 9, target_slot: 0, type: 'INT' };
+  rerouted.links.push({ id: 14, origin_id: 9, origin_slot: 0, target_id: 5, target_slot: 1, type: 'INT' });
+  rerouted.links.push({ id: 15, origin_id: -10, origin_slot: 1, target_id: 6, target_slot: 0, type: 'INT' });
+  const viaReroute = savedToApi(withSubgraphs(graph(
+    [load(1, [1]), scaleInstance(2, 1, [2], 640), save(3, 2)],
+    [[1, 1, 0, 2, 0, 'IMAGE'], [2, 2, 0, 3, 0, 'IMAGE']],
+  ), rerouted), registry);
+  assert.deepEqual(viaReroute.issues, []);
+  assert.equal(viaReroute.workflow.nodes['2:5']!.inputs.width, 640);
+  assert.deepEqual(viaReroute.paramRoutes, { '2.width': [['2:5', 'width']] });
+  // A null value (an editor padding a position it did not know) leaves the inner node its own.
+  const padded = savedToApi(withSubgraphs(graph([load(1, [1]), { ...scaleInstance(2, 1, [2], 640), widgets_values: [null] }, save(3, 2)], [[1, 1, 0, 2, 0, 'IMAGE'], [2, 2, 0, 3, 0, 'IMAGE']]), scaleAndInvert), registry);
+  assert.equal(padded.workflow.nodes['2:5']!.inputs.width, 512);
+  assert.deepEqual(padded.paramRoutes, { '2.width': [['2:5', 'width']] });
 });
 
 test('two instances of one subgraph get their own nodes; an unlinked input without a promoted value keeps the inner value', () => {

@@ -13,18 +13,16 @@
  *
  * Skipped, with the reason, where Chromium is not installed (the set-up installs it as root).
  */
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
-import { repoRoot } from '../helpers/repo.js';
-import { startTestServer, type TestServer } from '../helpers/server.js';
+import type { TestServer } from '../helpers/server.js';
 import { contrastRatio, parseColor, parseHex, textContrast } from './contrast.js';
-import { browserUnavailable, editorNotBuilt, launchBrowser, openQuickSearch, pointOf, waitFor, type Browser, type Point } from './browser.js';
+import { browserUnavailable, openQuickSearch, pointOf, waitFor, type Browser } from './browser.js';
+import { EDITOR_ARTIFACTS as artifacts, requireEditor, useEditorSession } from './session.js';
 
 const skip = browserUnavailable();
-const artifacts = join(repoRoot, 'test', 'artifacts', 'editor');
 const AA = 4.5;
 let server: TestServer;
 let browser: Browser;
@@ -158,22 +156,9 @@ async function screenshot(page: Page, name: string): Promise<void> {
   await page.screenshot({ path: join(artifacts, `${name}.png`) });
 }
 
-before(async () => {
-  if (skip) return;
-  mkdirSync(artifacts, { recursive: true });
-  server = await startTestServer();
-  browser = await launchBrowser();
+useEditorSession((session) => {
+  ({ server, browser } = session);
 });
-
-after(async () => {
-  await browser?.close();
-  await server?.dispose();
-});
-
-function requireEditor(): void {
-  const missing = editorNotBuilt();
-  if (missing) assert.fail(missing);
-}
 
 test('contrast arithmetic: the WCAG ratios of known pairs', () => {
   assert.equal(contrastRatio(parseHex('#000'), parseHex('#fff')), 21);

@@ -7,36 +7,28 @@
  *
  * Skipped, with the reason, where Chromium is not installed (the set-up installs it as root).
  */
-import { after, before, test } from 'node:test';
+import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { repoRoot } from '../helpers/repo.js';
-import { startTestServer, type TestServer } from '../helpers/server.js';
+import type { TestServer } from '../helpers/server.js';
 import { bigGraph, type BigGraph, type DescriptionView } from './big-graph.js';
-import { browserUnavailable, editorNotBuilt, launchBrowser, waitFor, type Browser, type EditorGlobal } from './browser.js';
+import { browserUnavailable, editorNotBuilt, waitFor, type Browser, type EditorGlobal } from './browser.js';
+import { EDITOR_ARTIFACTS as artifacts, useEditorSession } from './session.js';
 
 const skip = browserUnavailable();
-const artifacts = join(repoRoot, 'test', 'artifacts', 'editor');
 const folder = mkdtempSync(join(tmpdir(), 'switchyard-big-graph-'));
 let server: TestServer;
 let browser: Browser;
 let graph: BigGraph;
 
-before(async () => {
-  if (skip) return;
-  mkdirSync(artifacts, { recursive: true });
-  server = await startTestServer();
-  browser = await launchBrowser();
+useEditorSession(async (session) => {
+  ({ server, browser } = session);
   graph = bigGraph((await server.request('/api/nodes')).body as DescriptionView[]);
 });
 
-after(async () => {
-  await browser?.close();
-  await server?.dispose();
-  rmSync(folder, { recursive: true, force: true });
-});
+after(() => rmSync(folder, { recursive: true, force: true }));
 
 interface CanvasView { ds: { scale: number; offset: [number, number] }; visible_nodes: unknown[]; setDirty(fg: boolean, bg: boolean): void; canvas: { getBoundingClientRect(): { width: number; height: number } } }
 

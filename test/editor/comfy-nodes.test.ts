@@ -10,17 +10,17 @@
  *
  * Skipped, with the reason, where Chromium is not installed (the set-up installs it as root).
  */
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { repoRoot } from '../helpers/repo.js';
-import { startTestServer, type TestServer } from '../helpers/server.js';
-import { browserUnavailable, editorNotBuilt, launchBrowser, pointOf, waitFor, type Browser, type EditorGlobal } from './browser.js';
+import type { TestServer } from '../helpers/server.js';
+import { browserUnavailable, pointOf, waitFor, type Browser, type EditorGlobal } from './browser.js';
+import { EDITOR_ARTIFACTS as artifacts, requireEditor, useEditorSession } from './session.js';
 
 const skip = browserUnavailable();
-const artifacts = join(repoRoot, 'test', 'artifacts', 'editor');
 const WORKFLOW = join(repoRoot, 'workflows', 'diffusion', 'comfyui-default-sd15.json');
 
 interface SavedNode {
@@ -38,22 +38,9 @@ const loaded = JSON.parse(readFileSync(WORKFLOW, 'utf8')) as SavedFile;
 let server: TestServer;
 let browser: Browser;
 
-before(async () => {
-  if (skip) return;
-  mkdirSync(artifacts, { recursive: true });
-  server = await startTestServer();
-  browser = await launchBrowser();
+useEditorSession((session) => {
+  ({ server, browser } = session);
 });
-
-after(async () => {
-  await browser?.close();
-  await server?.dispose();
-});
-
-function requireEditor(): void {
-  const missing = editorNotBuilt();
-  if (missing) assert.fail(missing);
-}
 
 /** What the page shows of one node, found by its ComfyUI class name. */
 async function nodeView(type: string): Promise<{ title: string; kind?: string; widgets: [string, unknown][]; inputs: string[] }> {

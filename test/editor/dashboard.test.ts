@@ -12,38 +12,32 @@
  *
  * Skipped, with the reason, where Chromium is not installed (the set-up installs it as root).
  */
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { createServerLogger } from '../../engine/log/logger.js';
 import { ENGINE_VERSION } from '../../engine/version.js';
 import { repoRoot } from '../helpers/repo.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
-import { browserUnavailable, launchBrowser, type Browser } from './browser.js';
+import { browserUnavailable, type Browser } from './browser.js';
+import { EDITOR_ARTIFACTS as artifacts, useEditorSession } from './session.js';
 
 const skip = browserUnavailable();
-const artifacts = join(repoRoot, 'test', 'artifacts', 'editor');
 let server: TestServer;
 let browser: Browser;
 let notServed: string | undefined;
 
-before(async () => {
-  if (skip) return;
-  mkdirSync(artifacts, { recursive: true });
-  const { log, buffer } = createServerLogger({ level: 'info', echo: false });
-  server = await startTestServer({ logger: { log, logBuffer: buffer } });
-  browser = await launchBrowser();
+// The server's own logger feeds the log buffer the Logs page reads.
+const { log, buffer } = createServerLogger({ level: 'info', echo: false });
+
+useEditorSession(async (session) => {
+  ({ server, browser } = session);
   await browser.page.setViewportSize({ width: 1280, height: 720 });
   if (!existsSync(join(repoRoot, 'editor', 'dist', 'dashboard.html'))) notServed = 'the dashboard is not built: run node editor/build.mjs (npm test does it)';
   else if (!/id="switchyard-settings-schema"/.test(await (await fetch(`${server.url}/dashboard`)).text())) notServed = 'GET /dashboard is not the dashboard page (engine/server/editor/routes.ts)';
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.dispose();
-});
+}, { logger: { log, logBuffer: buffer } });
 
 function requireDashboard(): void {
   if (notServed) assert.fail(notServed);

@@ -11,22 +11,19 @@
  *
  * Skipped, with the reason, where Chromium is not installed (the set-up installs it as root).
  */
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import sharp from 'sharp';
 import { insertPngText, readPngText } from '../../nodes/image/png-text.js';
-import { repoRoot } from '../helpers/repo.js';
-import { startTestServer, type TestServer } from '../helpers/server.js';
-import { browserUnavailable, editorNotBuilt, drag, launchBrowser, waitFor, type Browser, type Point } from './browser.js';
+import type { TestServer } from '../helpers/server.js';
+import { browserUnavailable, drag, waitFor, type Browser, type Point } from './browser.js';
+import { EDITOR_ARTIFACTS as artifacts, requireEditor, useEditorSession } from './session.js';
 
 const skip = browserUnavailable();
-const artifacts = join(repoRoot, 'test', 'artifacts', 'editor');
 let server: TestServer;
 let browser: Browser;
-let notServed: string | undefined;
 /** The PNG the mute/bypass run saved (dropped back onto the editor later). */
 let runPng: Buffer | undefined;
 
@@ -162,22 +159,9 @@ async function dropFile(page: Page, name: string, bytes: Buffer, type: string): 
   }, [name, [...bytes], type] as const);
 }
 
-before(async () => {
-  if (skip) return;
-  mkdirSync(artifacts, { recursive: true });
-  server = await startTestServer();
-  browser = await launchBrowser();
-  notServed = editorNotBuilt();
+useEditorSession((session) => {
+  ({ server, browser } = session);
 });
-
-after(async () => {
-  await browser?.close();
-  await server?.dispose();
-});
-
-function requireEditor(): void {
-  if (notServed) assert.fail(notServed);
-}
 
 test('nodes added and linked with the mouse; undo and redo (keys and buttons) restore each step', { skip }, async () => {
   requireEditor();

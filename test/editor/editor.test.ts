@@ -10,16 +10,14 @@
  *
  * Skipped, with the reason, where Chromium is not installed (the set-up installs it as root).
  */
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { repoRoot } from '../helpers/repo.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
-import { browserUnavailable, editorNotBuilt, drag, launchBrowser, openQuickSearch, pointOf, waitFor, type Browser, type EditorGlobal } from './browser.js';
+import { browserUnavailable, editorNotBuilt, drag, openQuickSearch, pointOf, waitFor, type Browser, type EditorGlobal } from './browser.js';
+import { EDITOR_ARTIFACTS as artifacts, useEditorSession } from './session.js';
 
 const skip = browserUnavailable();
-const artifacts = join(repoRoot, 'test', 'artifacts', 'editor');
 let server: TestServer;
 let browser: Browser;
 
@@ -48,11 +46,8 @@ const WITH_MISSING_NODE = {
 /** Why the server does not serve the editor (checked once; each test fails fast with it). */
 let notServed: string | undefined;
 
-before(async () => {
-  if (skip) return;
-  mkdirSync(artifacts, { recursive: true });
-  server = await startTestServer();
-  browser = await launchBrowser();
+useEditorSession(async (session) => {
+  ({ server, browser } = session);
   notServed = editorNotBuilt();
   if (!notServed && !/id="switchyard-data-types"/.test(await (await fetch(`${server.url}/`)).text())) notServed = 'GET / is not the editor page: mount editorRoutes (engine/server/editor/routes.ts) in engine/server/app.ts';
 });
@@ -60,11 +55,6 @@ before(async () => {
 function requireEditor(): void {
   if (notServed) assert.fail(notServed);
 }
-
-after(async () => {
-  await browser?.close();
-  await server?.dispose();
-});
 
 async function screenshot(name: string): Promise<void> {
   await browser.page.screenshot({ path: join(artifacts, `${name}.png`) });

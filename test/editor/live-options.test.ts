@@ -3,11 +3,12 @@
  * is open shows up in the LoadImage / checkpoint combos of nodes already on the canvas and of
  * new ones, once the window regains focus or a run ends — without reloading the page.
  */
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import sharp from 'sharp';
-import { startTestServer, type TestServer } from '../helpers/server.js';
-import { browserUnavailable, editorNotBuilt, launchBrowser, waitFor, type Browser } from './browser.js';
+import type { TestServer } from '../helpers/server.js';
+import { browserUnavailable, waitFor, type Browser } from './browser.js';
+import { requireEditor, useEditorSession } from './session.js';
 
 const skip = browserUnavailable();
 let server: TestServer;
@@ -27,21 +28,13 @@ async function png(colour: number): Promise<string> {
   return buffer.toString('base64');
 }
 
-before(async () => {
-  if (skip) return;
-  const missing = editorNotBuilt();
-  if (missing) throw new Error(missing);
-  server = await startTestServer();
+useEditorSession(async (session) => {
+  requireEditor();
+  ({ server, browser } = session);
   const first = await server.request('/api/uploads', { method: 'POST', body: { filename: 'first.png', data: await png(10) } });
   assert.equal(first.status, 201);
   const workflow = { nodes: { 1: { type: 'image.load', inputs: { image: first.body.name } }, 2: { type: 'image.preview', inputs: { images: ['1', 0] } } } };
   assert.equal((await server.request('/api/workflows/e2e/load-image', { method: 'PUT', body: workflow })).status, 201);
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.dispose();
 });
 
 /** The options of the canvas's LoadImage widget, and of the LoadImage description (new nodes). */

@@ -11,17 +11,17 @@
  *
  * Skipped, with the reason, where Chromium is not installed (the set-up installs it as root).
  */
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { repoRoot } from '../helpers/repo.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
-import { browserUnavailable, drag, editorNotBuilt, launchBrowser, pointOf, waitFor, type Browser, type EditorGlobal } from './browser.js';
+import { browserUnavailable, drag, pointOf, waitFor, type Browser, type EditorGlobal } from './browser.js';
+import { EDITOR_ARTIFACTS as artifacts, requireEditor, useEditorSession } from './session.js';
 
 const skip = browserUnavailable();
-const artifacts = join(repoRoot, 'test', 'artifacts', 'editor');
 const TEST_PACKS = join(repoRoot, 'dist', 'test', 'fixtures', 'packs', 'server-runs');
 let server: TestServer;
 let browser: Browser;
@@ -42,24 +42,15 @@ const BROKEN = {
   },
 };
 
-before(async () => {
-  if (skip) return;
-  mkdirSync(artifacts, { recursive: true });
+useEditorSession(async (session) => {
   if (!existsSync(join(TEST_PACKS, 'timing', 'index.js'))) throw new Error(`the test pack is not built at ${TEST_PACKS}: run npx tsc -p tsconfig.json`);
-  const missing = editorNotBuilt();
-  if (missing) throw new Error(missing);
-  server = await startTestServer({ packsDirs: [TEST_PACKS] });
+  requireEditor();
+  ({ server, browser } = session);
   for (const [name, workflow] of [['e2e/small', SMALL], ['e2e/broken', BROKEN], ['e2e/slow', SLOW]] as const) {
     assert.equal((await server.request(`/api/workflows/${name}`, { method: 'PUT', body: workflow })).status, 201);
   }
-  browser = await launchBrowser();
   await browser.page.setViewportSize({ width: 1280, height: 720 });
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.dispose();
-});
+}, { packsDirs: [TEST_PACKS] });
 
 async function screenshot(name: string): Promise<void> {
   await browser.page.screenshot({ path: join(artifacts, `${name}.png`) });

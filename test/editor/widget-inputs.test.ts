@@ -10,17 +10,15 @@
  *
  * Skipped, with the reason, where Chromium is not installed (the set-up installs it as root).
  */
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
-import { repoRoot } from '../helpers/repo.js';
-import { startTestServer, type TestServer } from '../helpers/server.js';
-import { browserUnavailable, editorNotBuilt, drag, launchBrowser, pointOf, waitFor, type Browser, type Point } from './browser.js';
+import type { TestServer } from '../helpers/server.js';
+import { browserUnavailable, drag, pointOf, waitFor, type Browser, type Point } from './browser.js';
+import { EDITOR_ARTIFACTS as artifacts, requireEditor, useEditorSession } from './session.js';
 
 const skip = browserUnavailable();
-const artifacts = join(repoRoot, 'test', 'artifacts', 'editor');
 let server: TestServer;
 let browser: Browser;
 
@@ -152,26 +150,13 @@ async function openWorkflow(page: Page, name: string): Promise<void> {
   await waitFor(page, (wanted) => (globalThis as unknown as EditorPage).switchyardEditor.ctx.workflowName === wanted, name);
 }
 
-before(async () => {
-  if (skip) return;
-  mkdirSync(artifacts, { recursive: true });
-  server = await startTestServer();
-  browser = await launchBrowser();
+useEditorSession(async (session) => {
+  ({ server, browser } = session);
   await browser.page.goto(`${server.url}/`);
   await browser.page.waitForSelector('body[data-ready="true"]', { timeout: 15_000 });
   // The canvas gets the whole width: the runs dock folds away.
   if ((await browser.page.locator('.run-dock').getAttribute('data-collapsed')) !== 'true') await browser.page.click('[data-testid="dock-toggle"]');
 });
-
-after(async () => {
-  await browser?.close();
-  await server?.dispose();
-});
-
-function requireEditor(): void {
-  const missing = editorNotBuilt();
-  if (missing) assert.fail(missing);
-}
 
 async function addFromPalette(page: Page, search: string, type: string, x: number, y: number): Promise<void> {
   await page.fill('[data-testid="palette-search"]', search);

@@ -131,6 +131,12 @@ export async function openQuickSearch(page: Page, at: Point): Promise<void> {
   await page.locator('[data-testid="quick-search"]').waitFor({ timeout: 10_000 });
 }
 
+/** Drags a palette entry (found by typing `search`) onto the canvas at (x, y) from the canvas's top-left. */
+export async function addFromPalette(page: Page, search: string, type: string, x: number, y: number): Promise<void> {
+  await page.fill('[data-testid="palette-search"]', search);
+  await page.locator(`[data-testid="palette-item"][data-type="${type}"]`).dragTo(page.locator('#graph-canvas'), { targetPosition: { x, y } });
+}
+
 /** Presses at `from`, moves in steps (litegraph follows pointer moves), releases at `to`. */
 export async function drag(page: Page, from: Point, to: Point): Promise<void> {
   await page.mouse.move(from.x, from.y);

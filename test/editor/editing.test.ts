@@ -18,7 +18,7 @@ import type { Page } from 'playwright-core';
 import sharp from 'sharp';
 import { insertPngText, readPngText } from '../../nodes/image/png-text.js';
 import type { TestServer } from '../helpers/server.js';
-import { browserUnavailable, drag, waitFor, type Browser, type Point } from './browser.js';
+import { addFromPalette, browserUnavailable, drag, waitFor, type Browser, type Point } from './browser.js';
 import { EDITOR_ARTIFACTS as artifacts, requireEditor, useEditorSession } from './session.js';
 
 const skip = browserUnavailable();
@@ -131,12 +131,6 @@ async function screenshot(page: Page, name: string): Promise<void> {
 async function openEditor(page: Page): Promise<void> {
   await page.goto(`${server.url}/`);
   await page.waitForSelector('body[data-ready="true"]', { timeout: 15_000 });
-}
-
-/** Drags a palette entry onto the canvas at (x, y) from the canvas's top-left. */
-async function addFromPalette(page: Page, search: string, type: string, x: number, y: number): Promise<void> {
-  await page.fill('[data-testid="palette-search"]', search);
-  await page.locator(`[data-testid="palette-item"][data-type="${type}"]`).dragTo(page.locator('#graph-canvas'), { targetPosition: { x, y } });
 }
 
 async function click(page: Page, point: Point, modifiers: ('Shift' | 'Control')[] = []): Promise<void> {

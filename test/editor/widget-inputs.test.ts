@@ -15,7 +15,7 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import type { TestServer } from '../helpers/server.js';
-import { browserUnavailable, drag, pointOf, waitFor, type Browser, type Point } from './browser.js';
+import { addFromPalette, browserUnavailable, drag, pointOf, waitFor, type Browser, type Point } from './browser.js';
 import { EDITOR_ARTIFACTS as artifacts, requireEditor, useEditorSession } from './session.js';
 
 const skip = browserUnavailable();
@@ -157,11 +157,6 @@ useEditorSession(async (session) => {
   // The canvas gets the whole width: the runs dock folds away.
   if ((await browser.page.locator('.run-dock').getAttribute('data-collapsed')) !== 'true') await browser.page.click('[data-testid="dock-toggle"]');
 });
-
-async function addFromPalette(page: Page, search: string, type: string, x: number, y: number): Promise<void> {
-  await page.fill('[data-testid="palette-search"]', search);
-  await page.locator(`[data-testid="palette-item"][data-type="${type}"]`).dragTo(page.locator('#graph-canvas'), { targetPosition: { x, y } });
-}
 
 test('an INT output dragged onto a widget drives it; the save and the run use the link; deleting the link gives the value back', { skip }, async () => {
   requireEditor();

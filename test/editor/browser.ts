@@ -77,32 +77,48 @@ type Where =
   | { kind: 'output'; slot: number }
   | { kind: 'input'; name: string }
   | { kind: 'widget'; name: string }
-  | { kind: 'graph'; x: number; y: number };
+  | { kind: 'graph'; x: number; y: number }
+  | { kind: 'group-title'; index: number }
+  | { kind: 'link-centre'; inputOf: number; input: string };
 
-/** The page point of a place on a node found by type (the first node of that type). */
-export async function pointOf(page: Page, nodeType: string | undefined, where: Where): Promise<Point> {
-  return page.evaluate(([type, place]) => {
+/**
+ * The page point of a place on the canvas: on a node — found by id (a number) or by type (a
+ * string: the first node of that type) — or of a group, a link or a graph point.
+ */
+export async function pointOf(page: Page, nodeRef: string | number | undefined, where: Where): Promise<Point> {
+  return page.evaluate(([ref, place]) => {
     interface Node {
+      id: number;
       type: string;
       pos: [number, number];
       size: [number, number];
-      inputs: { name: string }[];
+      inputs: { name: string; link: number | null }[];
       widgets?: { name: string; y: number }[];
       getOutputPos(slot: number): [number, number];
       getInputPos(slot: number): [number, number];
     }
     interface EditorWindow {
       switchyardEditor: {
-        graph: { _nodes: Node[] };
+        graph: { _nodes: Node[]; _groups: { pos: [number, number] }[]; links: Map<number, { _pos: [number, number] }> };
         canvas: { ds: { convertOffsetToCanvas(pos: [number, number]): [number, number] }; canvas: { getBoundingClientRect(): { left: number; top: number } }; draw(foreground: boolean, background: boolean): void };
       };
     }
     const editor = (globalThis as unknown as EditorWindow).switchyardEditor;
     let graphPoint: [number, number];
     if (place.kind === 'graph') graphPoint = [place.x, place.y];
-    else {
-      const node = editor.graph._nodes.find((n) => n.type === type);
-      if (!node) throw new Error(`no node of type ${String(type)} on the canvas`);
+    else if (place.kind === 'group-title') {
+      const group = editor.graph._groups[place.index];
+      if (!group) throw new Error(`no group ${place.index}`);
+      graphPoint = [group.pos[0] + 60, group.pos[1] + 12];
+    } else if (place.kind === 'link-centre') {
+      const target = editor.graph._nodes.find((n) => n.id === place.inputOf);
+      const linkId = target?.inputs.find((input) => input.name === place.input)?.link;
+      const link = linkId === null || linkId === undefined ? undefined : editor.graph.links.get(linkId);
+      if (!link) throw new Error(`no link into input ${place.input} of node ${place.inputOf}`);
+      graphPoint = link._pos;
+    } else {
+      const node = editor.graph._nodes.find((n) => (typeof ref === 'number' ? n.id === ref : n.type === ref));
+      if (!node) throw new Error(`no node ${typeof ref === 'number' ? ref : `of type ${String(ref)}`} on the canvas`);
       if (place.kind === 'title') graphPoint = [node.pos[0] + 30, node.pos[1] - 15];
       else if (place.kind === 'output') graphPoint = node.getOutputPos(place.slot);
       else if (place.kind === 'input') graphPoint = node.getInputPos(node.inputs.findIndex((input) => input.name === place.name));
@@ -110,7 +126,7 @@ export async function pointOf(page: Page, nodeType: string | undefined, where: W
         // Widgets get their y when drawn: a graph just loaded (an undo, a tab) has not been yet.
         editor.canvas.draw(true, true);
         const widget = node.widgets?.find((w) => w.name === place.name);
-        if (!widget) throw new Error(`node ${type} has no widget ${place.name}`);
+        if (!widget) throw new Error(`node ${String(ref)} has no widget ${place.name}`);
         graphPoint = [node.pos[0] + node.size[0] / 2, node.pos[1] + widget.y + 10];
       }
     }
@@ -118,7 +134,7 @@ export async function pointOf(page: Page, nodeType: string | undefined, where: W
     const [x, y] = editor.canvas.ds.convertOffsetToCanvas(graphPoint);
     const rect = editor.canvas.canvas.getBoundingClientRect();
     return { x: rect.left + x, y: rect.top + y };
-  }, [nodeType, where] as const);
+  }, [nodeRef, where] as const);
 }
 
 /**

@@ -18,7 +18,7 @@ import type { Page } from 'playwright-core';
 import sharp from 'sharp';
 import { insertPngText, readPngText } from '../../nodes/image/png-text.js';
 import type { TestServer } from '../helpers/server.js';
-import { addFromPalette, browserUnavailable, drag, waitFor, type Browser, type Point } from './browser.js';
+import { addFromPalette, browserUnavailable, pointOf, drag, waitFor, type Browser, type Point } from './browser.js';
 import { EDITOR_ARTIFACTS as artifacts, requireEditor, useEditorSession } from './session.js';
 
 const skip = browserUnavailable();
@@ -53,40 +53,6 @@ interface PageDom {
   DataTransfer: new () => { items: { add(file: unknown): void } };
   File: new (parts: unknown[], name: string, options: { type: string }) => unknown;
   DragEvent: new (type: string, init: Record<string, unknown>) => unknown;
-}
-
-type Place = { kind: 'title' } | { kind: 'input'; name: string } | { kind: 'output'; slot: number } | { kind: 'widget'; name: string } | { kind: 'graph'; x: number; y: number } | { kind: 'group-title'; index: number } | { kind: 'link-centre'; inputOf: number; input: string };
-
-/** The page point of a place on the canvas: on node `id` (or a group, a link, a graph point). */
-async function pointAt(page: Page, id: number | undefined, place: Place): Promise<Point> {
-  return page.evaluate(([nodeId, where]) => {
-    const editor = (globalThis as unknown as EditorPage).switchyardEditor;
-    const node = editor.graph._nodes.find((candidate) => candidate.id === nodeId);
-    let point: [number, number];
-    if (where.kind === 'graph') point = [where.x, where.y];
-    else if (where.kind === 'group-title') {
-      const group = editor.graph._groups[where.index]!;
-      point = [group.pos[0] + 60, group.pos[1] + 12];
-    } else if (where.kind === 'link-centre') {
-      const target = editor.graph._nodes.find((candidate) => candidate.id === where.inputOf)!;
-      const linkId = target.inputs.find((input) => input.name === where.input)!.link!;
-      point = editor.graph.links.get(linkId)!._pos;
-    } else {
-      if (!node) throw new Error(`no node ${String(nodeId)}`);
-      if (where.kind === 'title') point = [node.pos[0] + 40, node.pos[1] - 15];
-      else if (where.kind === 'output') point = node.getOutputPos(where.slot);
-      else if (where.kind === 'input') point = node.getInputPos(node.inputs.findIndex((input) => input.name === where.name));
-      else {
-        // Widgets get their y when drawn: a graph just reloaded by undo/redo has not been yet.
-        editor.canvas.draw(true, true);
-        const widget = node.widgets!.find((candidate) => candidate.name === where.name)!;
-        point = [node.pos[0] + node.size[0] / 2, node.pos[1] + widget.y + 10];
-      }
-    }
-    const [x, y] = editor.canvas.ds.convertOffsetToCanvas(point);
-    const rect = editor.canvas.canvas.getBoundingClientRect();
-    return { x: rect.left + x, y: rect.top + y };
-  }, [id, place] as const);
 }
 
 interface Summary {
@@ -169,8 +135,8 @@ test('nodes added and linked with the mouse; undo and redo (keys and buttons) re
   await addFromPalette(page, 'save image', 'image.save', 310, 330);
   let state = await summary(page);
   const [empty, invert, save] = [idOf(state, 'image.empty'), idOf(state, 'image.invert'), idOf(state, 'image.save')];
-  await drag(page, await pointAt(page, empty, { kind: 'output', slot: 0 }), await pointAt(page, invert, { kind: 'input', name: 'image' }));
-  await drag(page, await pointAt(page, invert, { kind: 'output', slot: 0 }), await pointAt(page, save, { kind: 'input', name: 'images' }));
+  await drag(page, await pointOf(page, empty, { kind: 'output', slot: 0 }), await pointOf(page, invert, { kind: 'input', name: 'image' }));
+  await drag(page, await pointOf(page, invert, { kind: 'output', slot: 0 }), await pointOf(page, save, { kind: 'input', name: 'images' }));
   state = await summary(page);
   assert.deepEqual([state.nodes.length, state.links, state.modified, state.active], [3, 2, true, 'Untitled •']);
 
@@ -193,7 +159,7 @@ test('nodes added and linked with the mouse; undo and redo (keys and buttons) re
   assert.equal(await page.locator('[data-testid="redo"]').isDisabled(), true, 'nothing left to redo');
 
   // A widget edit is a step too: the width typed into Empty Image, then undone.
-  const width = await pointAt(page, empty, { kind: 'widget', name: 'width' });
+  const width = await pointOf(page, empty, { kind: 'widget', name: 'width' });
   await page.mouse.click(width.x, width.y);
   await page.fill('.graphdialog .value', '64');
   await page.keyboard.press('Enter');
@@ -214,12 +180,12 @@ test('copy in one tab, paste into a new tab and into another browser tab; each t
   requireEditor();
   const { page } = browser;
   const first = await summary(page);
-  await click(page, await pointAt(page, idOf(first, 'image.invert'), { kind: 'title' }));
+  await click(page, await pointOf(page, idOf(first, 'image.invert'), { kind: 'title' }));
   await page.keyboard.press('Control+c');
   await page.click('[data-testid="tab-new"]');
   let state = await summary(page);
   assert.deepEqual([state.tabs.length, state.nodes.length, state.active], [2, 0, 'Untitled'], 'a new empty tab');
-  await page.mouse.move(...(Object.values(await pointAt(page, undefined, { kind: 'graph', x: 200, y: 200 })) as [number, number]));
+  await page.mouse.move(...(Object.values(await pointOf(page, undefined, { kind: 'graph', x: 200, y: 200 })) as [number, number]));
   await page.keyboard.press('Control+v');
   state = await summary(page);
   assert.deepEqual(state.nodes.map((node) => node.type), ['image.invert'], 'pasted into the second tab');
@@ -302,13 +268,13 @@ test('a group around the selected nodes moves with them', { skip }, async () => 
   const { page } = browser;
   const before = await summary(page);
   const [empty, invert, save] = [idOf(before, 'image.empty'), idOf(before, 'image.invert'), idOf(before, 'image.save')];
-  await click(page, await pointAt(page, empty, { kind: 'title' }));
-  await click(page, await pointAt(page, invert, { kind: 'title' }), ['Shift']);
+  await click(page, await pointOf(page, empty, { kind: 'title' }));
+  await click(page, await pointOf(page, invert, { kind: 'title' }), ['Shift']);
   await page.keyboard.press('Control+g');
   let state = await summary(page);
   assert.deepEqual(state.groups, [{ title: 'Group', nodes: [empty, invert].sort() }]);
 
-  const from = await pointAt(page, undefined, { kind: 'group-title', index: 0 });
+  const from = await pointOf(page, undefined, { kind: 'group-title', index: 0 });
   await drag(page, from, { x: from.x, y: from.y + 160 });
   state = await summary(page);
   const moved = (id: number) => {
@@ -326,7 +292,7 @@ test('a reroute point is added on a link from the link menu', { skip }, async ()
   requireEditor();
   const { page } = browser;
   const state = await summary(page);
-  await click(page, await pointAt(page, undefined, { kind: 'link-centre', inputOf: idOf(state, 'image.save'), input: 'images' }));
+  await click(page, await pointOf(page, undefined, { kind: 'link-centre', inputOf: idOf(state, 'image.save'), input: 'images' }));
   await page.locator('.litecontextmenu .litemenu-entry', { hasText: 'Add Reroute' }).click();
   assert.equal((await summary(page)).reroutes, 1);
 });
@@ -338,10 +304,10 @@ test('a muted branch does not run and a bypassed node passes its input through',
   await addFromPalette(page, 'save image', 'image.save', 20, 420);
   let state = await summary(page);
   const [invert, keptSave, mutedSave] = [idOf(state, 'image.invert'), idOf(state, 'image.save', 0), idOf(state, 'image.save', 1)];
-  await drag(page, await pointAt(page, invert, { kind: 'output', slot: 0 }), await pointAt(page, mutedSave, { kind: 'input', name: 'images' }));
-  await click(page, await pointAt(page, mutedSave, { kind: 'title' }));
+  await drag(page, await pointOf(page, invert, { kind: 'output', slot: 0 }), await pointOf(page, mutedSave, { kind: 'input', name: 'images' }));
+  await click(page, await pointOf(page, mutedSave, { kind: 'title' }));
   await page.keyboard.press('Control+m');
-  await click(page, await pointAt(page, invert, { kind: 'title' }));
+  await click(page, await pointOf(page, invert, { kind: 'title' }));
   await page.keyboard.press('Control+b');
   state = await summary(page);
   assert.deepEqual([state.nodes.find((n) => n.id === mutedSave)!.mode, state.nodes.find((n) => n.id === invert)!.mode], [2, 4]);
@@ -361,7 +327,7 @@ test('a muted branch does not run and a bypassed node passes its input through',
   assert.equal(data[0], 0, 'the Empty Image (black) reached Save unchanged: Invert was bypassed');
 
   // Ctrl+B again on a bypassed node: it runs again.
-  await click(page, await pointAt(page, invert, { kind: 'title' }));
+  await click(page, await pointOf(page, invert, { kind: 'title' }));
   await page.keyboard.press('Control+b');
   assert.equal((await summary(page)).nodes.find((n) => n.id === invert)!.mode, 0, 'Ctrl+B again: it runs again');
   await screenshot(page, '14-run-with-modes');

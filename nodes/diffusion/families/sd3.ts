@@ -18,7 +18,6 @@
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import ort from 'onnxruntime-node';
 import { SwitchyardError, type OpenedSession, type SessionInfo } from '../../../engine/nodes/index.js';
 import type { FamilyLoader } from '../model/load.js';
 import { manifestNumber, openComponents, readClipTokenizer, readJsonFile } from '../model/folder.js';
@@ -27,7 +26,7 @@ import { flowSigmas } from '../sampling/flow-sigmas.js';
 import { parsePromptWeights } from '../text/prompt-weights.js';
 import { T5Tokenizer } from '../text/t5-tokenizer.js';
 import { applyPromptWeights, encodeClip, penultimateHiddenOutput } from './shared/clip-encode.js';
-import { feedsForCall, floatInput, floatSlot, hasInput, idsInput, readFloat, scalarSlot, type FloatSlot, type ScalarSlot } from './shared/tensors.js';
+import { feedsForCall, floatInput, floatSlot, hasInput, idsInput, readFloat, scalarSlot, type DenoiserFeeds } from './shared/tensors.js';
 import { cleanEstimate } from './shared/guidance.js';
 import { stackConditioning } from './shared/unet.js';
 import { vaeMethods } from './shared/vae.js';
@@ -250,29 +249,21 @@ export const loadSd3: FamilyLoader = async ({ id, dir, manifest, sessionOptions 
   return { value: runtime, bytes: opened.bytes, release: opened.release };
 };
 
-interface TransformerFeeds {
-  input: Float32Array;
-  conds: readonly ConditioningValue[];
-  latents: FloatSlot;
-  timestep: ScalarSlot;
-  feeds: Record<string, ort.Tensor>;
-}
-
 /** The feeds of one sampling call, built on its first step; then only the timestep (and an fp16 copy of the input) change. */
-function transformerFeeds(transformer: OpenedSession, input: Float32Array, shape: LatentShape, conds: readonly ConditioningValue[], options: DenoiseOptions): TransformerFeeds {
-  const build = (): TransformerFeeds => {
+function transformerFeeds(transformer: OpenedSession, input: Float32Array, shape: LatentShape, conds: readonly ConditioningValue[], options: DenoiseOptions): DenoiserFeeds {
+  const build = (): DenoiserFeeds => {
     const batch = conds.length;
     const hidden = stackConditioning(conds, 'hidden');
     const pooled = stackConditioning(conds, 'pooled');
-    const latents = floatSlot(transformer.info, 'hidden_states', input, [batch, shape.channels, shape.height, shape.width]);
+    const latent = floatSlot(transformer.info, 'hidden_states', input, [batch, shape.channels, shape.height, shape.width]);
     const timestep = scalarSlot(transformer.info, 'timestep', batch);
     const feeds = {
-      hidden_states: latents.tensor,
+      hidden_states: latent.tensor,
       encoder_hidden_states: floatInput(transformer.info, 'encoder_hidden_states', hidden.data, hidden.dims),
       pooled_projections: floatInput(transformer.info, 'pooled_projections', pooled.data, pooled.dims),
       timestep: timestep.tensor,
     };
-    return { input, conds, latents, timestep, feeds };
+    return { input, conds, latent, timestep, feeds };
   };
   return feedsForCall(options.scratch, 'transformer.feeds', input, conds, build);
 }
@@ -285,8 +276,8 @@ async function transformerPredict(model: string, transformer: OpenedSession, inp
   const size = shape.channels * shape.height * shape.width;
   const batch = conds.length;
   if (input.length !== size * batch) throw new RangeError(`the transformer input holds ${input.length} values, [${batch}, ${shape.channels}, ${shape.height}, ${shape.width}] needed`);
-  const { latents, timestep, feeds } = transformerFeeds(transformer, input, shape, conds, options);
-  latents.refresh();
+  const { latent, timestep, feeds } = transformerFeeds(transformer, input, shape, conds, options);
+  latent.refresh();
   timestep.set(sigma * TRAIN_TIMESTEPS);
   const out = await transformer.session.run(feeds);
   const velocity = readFloat(out.out_hidden_states, 'out_hidden_states');

@@ -137,6 +137,18 @@ export function scalarSlot(info: SessionInfo, name: string, batch: number): Scal
  * the sampler passes the same input buffer and conditionings every step, so only the slots
  * change; a call with another input or conditionings (or no scratch) gets fresh feeds.
  */
+/**
+ * The feeds of one denoiser call (UNet or transformer): the latent input's slot, the timestep's,
+ * and every tensor the session is fed, for the `input` buffer and conditionings they were built for.
+ */
+export interface DenoiserFeeds {
+  input: Float32Array;
+  conds: readonly ConditioningValue[];
+  latent: FloatSlot;
+  timestep: ScalarSlot;
+  feeds: Record<string, ort.Tensor>;
+}
+
 export function feedsForCall<T extends { readonly input: Float32Array; readonly conds: readonly ConditioningValue[] }>(
   scratch: ScratchBuffers | undefined, name: string, input: Float32Array, conds: readonly ConditioningValue[], build: () => T,
 ): T {

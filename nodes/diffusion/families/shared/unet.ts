@@ -13,7 +13,7 @@ import type { OpenedSession } from '../../../../engine/nodes/index.js';
 import { karrasSigmas, normalSigmas, sigmaAt, timestepAt, type TrainingSchedule } from '../../sampling/sigmas.js';
 import type { AffineDenoiser, AffinePrediction, ConditioningValue, DenoiseOptions, LatentShape, SchedulerName } from '../../model/types.js';
 import { cleanEstimate } from './guidance.js';
-import { feedsForCall, floatInput, floatSlot, readFloat, scalarSlot, type FloatSlot, type ScalarSlot } from './tensors.js';
+import { feedsForCall, floatInput, floatSlot, readFloat, scalarSlot, type DenoiserFeeds } from './tensors.js';
 
 /** "simple": every (N/steps)-th training sigma from the top (ComfyUI's definition), then 0. */
 export function simpleSigmas(schedule: TrainingSchedule, steps: number): number[] {
@@ -93,29 +93,21 @@ export function unetInputScale(sigma: number): number {
   return 1 / Math.sqrt(sigma * sigma + 1);
 }
 
-interface UnetFeeds {
-  input: Float32Array;
-  conds: readonly ConditioningValue[];
-  sample: FloatSlot;
-  timestep: ScalarSlot;
-  feeds: Record<string, ort.Tensor>;
-}
-
 /** The feeds of one sampling call: built on its first step, then only the timestep (and an fp16 copy of the input) change. */
-function unetFeeds(model: UnetModel, input: Float32Array, shape: LatentShape, conds: readonly ConditioningValue[], options: DenoiseOptions): UnetFeeds {
-  const build = (): UnetFeeds => {
+function unetFeeds(model: UnetModel, input: Float32Array, shape: LatentShape, conds: readonly ConditioningValue[], options: DenoiseOptions): DenoiserFeeds {
+  const build = (): DenoiserFeeds => {
     const { unet } = model;
     const batch = conds.length;
     const hidden = stackConditioning(conds, 'hidden');
-    const sample = floatSlot(unet.info, 'sample', input, [batch, shape.channels, shape.height, shape.width]);
+    const latent = floatSlot(unet.info, 'sample', input, [batch, shape.channels, shape.height, shape.width]);
     const timestep = scalarSlot(unet.info, 'timestep', batch);
     const feeds = {
-      sample: sample.tensor,
+      sample: latent.tensor,
       timestep: timestep.tensor,
       encoder_hidden_states: floatInput(unet.info, 'encoder_hidden_states', hidden.data, hidden.dims),
       ...model.extras?.(conds, shape, options.guidance),
     };
-    return { input, conds, sample, timestep, feeds };
+    return { input, conds, latent, timestep, feeds };
   };
   return feedsForCall(options.scratch, 'unet.feeds', input, conds, build);
 }
@@ -125,8 +117,8 @@ export async function unetPredict(model: UnetModel, input: Float32Array, shape: 
   const batch = conds.length;
   const size = shape.channels * shape.height * shape.width;
   if (input.length !== size * batch) throw new RangeError(`the UNet input holds ${input.length} values, [${batch}, ${shape.channels}, ${shape.height}, ${shape.width}] needed`);
-  const { sample, timestep, feeds } = unetFeeds(model, input, shape, conds, options);
-  sample.refresh();
+  const { latent, timestep, feeds } = unetFeeds(model, input, shape, conds, options);
+  latent.refresh();
   timestep.set(timestepAt(model.schedule, sigma));
   const out = await model.unet.session.run(feeds);
   const raw = readFloat(out.out_sample, 'out_sample');

@@ -8,7 +8,7 @@
  * request), sizes not in 16-pixel multiples refused, a schnell folder (no `guidance` input)
  * running with cfg 1, and a transformer without `img_ids` refused by name.
  */
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';

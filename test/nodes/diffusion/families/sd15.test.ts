@@ -5,7 +5,7 @@
  * prompt both change the picture; every sampler and schedule runs; progress is reported per
  * step and an abort stops the run; an LCM UNet gets its guidance embedding instead of CFG.
  */
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';

@@ -11,7 +11,7 @@
  * and a transformer without `pooled_projections` — or with the wrong pooled width — is refused
  * naming it.
  */
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { cpSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';

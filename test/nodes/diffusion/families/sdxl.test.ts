@@ -9,7 +9,7 @@
  * steps (SDXL-Turbo) runs; `time_ids` carry the image size; an abort stops the run; a UNet
  * without `time_ids` (or a refiner's 5-wide one) is refused by name; an fp16 UNet runs.
  */
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { cpSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';

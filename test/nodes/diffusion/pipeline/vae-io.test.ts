@@ -6,9 +6,8 @@
  * VAEEncode's crop and layout) gives; a model without a VAE encoder and a picture smaller than a
  * latent cell are refused.
  */
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { join } from 'node:path';
 import sharp from 'sharp';
 import { createImage, type LatentValue } from '../../../../engine/nodes/index.js';
 import type { DiffusionRuntime } from '../../../../nodes/diffusion/model/types.js';
@@ -18,7 +17,7 @@ import { useDemoModel } from '../demo-model.js';
 
 let model: DiffusionRuntime;
 
-const root = useDemoModel('demo-sd15', (loaded) => {
+useDemoModel('demo-sd15', (loaded) => {
   model = loaded;
 });
 

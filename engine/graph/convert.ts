@@ -147,6 +147,9 @@ class Converter {
   private readonly definitions = new Map<string, Definition>();
   /** Prefixed ids of nodes that cannot be converted (legacy group nodes); already reported. */
   private readonly unsupported = new Set<string>();
+  /** Nodes visited while expanding (MAX_EXPANDED_NODES), and why the expansion was refused, once it is. */
+  private visited = 0;
+  private refusal: ValidationIssue | undefined;
   /** Subgraphs already reported as containing themselves, by subgraph id. */
   private readonly loops = new Set<string>();
   /**
@@ -169,12 +172,12 @@ class Converter {
     this.indexDefinitions();
     const root: Scope = { prefix: '', nodes: this.indexNodes(this.saved.nodes, ''), links: indexLinks(this.saved.links ?? []), path: [] };
     const nodes: PlainObject = {};
-    const refusal = this.expansionProblem(root.nodes);
-    if (refusal) {
-      this.issues.push(refusal);
-      return { workflow: { schemaVersion: CURRENT_SCHEMA_VERSION, nodes: {} }, issues: this.issues };
-    }
+    const beforeExpansion = this.issues.length;
     this.convertScope(root, nodes);
+    if (this.refusal) {
+      // Refused: nothing of the partial expansion is kept or reported, only why.
+      return { workflow: { schemaVersion: CURRENT_SCHEMA_VERSION, nodes: {} }, issues: [...this.issues.slice(0, beforeExpansion), this.refusal] };
+    }
     const result: SavedToApiResult = { workflow: { schemaVersion: CURRENT_SCHEMA_VERSION, nodes: nodes as Record<string, ApiNode> }, issues: this.issues };
     if (this.routes.size > 0) {
       const routes: Record<string, [string, string][]> = {};
@@ -186,6 +189,13 @@ class Converter {
 
   private convertScope(scope: Scope, out: PlainObject): void {
     for (const [id, node] of scope.nodes) {
+      if (this.refusal) return;
+      // With subgraphs, every node visited counts (instances and loop-closing ones included), so
+      // the walk is bounded; a workflow without any is as large as its file.
+      if (this.definitions.size > 0 && ++this.visited > MAX_EXPANDED_NODES) {
+        this.refusal = issue('invalid_workflow', `the workflow's subgraphs expand to more than ${MAX_EXPANDED_NODES} nodes`, { details: { limit: MAX_EXPANDED_NODES } });
+        return;
+      }
       if (this.isUnsupported(scope, id, node) || this.isVirtual(node) || node.mode === MODE_MUTED || node.mode === MODE_BYPASS) continue;
       const definition = this.definitions.get(node.type);
       if (definition) {
@@ -201,33 +211,6 @@ class Converter {
       }
       setOwn(out, key, this.convertNode(scope, id, node));
     }
-  }
-
-  /**
-   * Why the subgraphs cannot be expanded, if they cannot: more than MAX_EXPANDED_NODES nodes
-   * visited, instances included (an instance that closes a loop costs a visit too, so the walk
-   * itself is bounded), or nesting deeper than MAX_SUBGRAPH_DEPTH. Muted and bypassed instances
-   * do not expand. Walks the expansion with an explicit stack, stopping at the first limit.
-   */
-  private expansionProblem(root: Map<string, SavedNode>): ValidationIssue | undefined {
-    if (this.definitions.size === 0) return undefined;
-    let visited = 0;
-    const stack: { nodes: Iterator<SavedNode>; path: readonly string[] }[] = [{ nodes: root.values(), path: [] }];
-    while (stack.length > 0) {
-      const top = stack[stack.length - 1]!;
-      const next = top.nodes.next();
-      if (next.done) {
-        stack.pop();
-        continue;
-      }
-      if (++visited > MAX_EXPANDED_NODES) return issue('invalid_workflow', `the workflow's subgraphs expand to more than ${MAX_EXPANDED_NODES} nodes`, { details: { limit: MAX_EXPANDED_NODES } });
-      const node = next.value;
-      const definition = this.definitions.get(node.type);
-      if (!definition || node.mode === MODE_MUTED || node.mode === MODE_BYPASS || top.path.includes(definition.id)) continue;
-      if (top.path.length >= MAX_SUBGRAPH_DEPTH) return issue('invalid_workflow', `the workflow's subgraphs nest deeper than ${MAX_SUBGRAPH_DEPTH} levels`, { details: { limit: MAX_SUBGRAPH_DEPTH } });
-      stack.push({ nodes: definition.nodes.values(), path: [...top.path, definition.id] });
-    }
-    return undefined;
   }
 
   private indexDefinitions(): void {
@@ -285,6 +268,10 @@ class Converter {
         this.loops.add(definition.id);
         this.issues.push(issue('invalid_workflow', `node ${id} instances subgraph ${JSON.stringify(definition.name)} inside itself`, { nodeId: id, details: { subgraph: definition.id } }));
       }
+      return undefined;
+    }
+    if (scope.path.length >= MAX_SUBGRAPH_DEPTH) {
+      this.refusal ??= issue('invalid_workflow', `the workflow's subgraphs nest deeper than ${MAX_SUBGRAPH_DEPTH} levels`, { details: { limit: MAX_SUBGRAPH_DEPTH } });
       return undefined;
     }
     return { prefix: `${id}:`, nodes: definition.nodes, links: definition.links, parent: { scope, instance }, path: [...scope.path, definition.id] };

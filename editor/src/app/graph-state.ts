@@ -3,7 +3,7 @@
  * putting such a state back on the canvas. The view (pan and zoom) is not part of it: moving
  * around is not an edit.
  */
-import { emptyRunState, resetRunState, type NodeRunState } from '../graph/run-state.js';
+import { emptyRunState, resetRunState, setImages, type NodeRunState } from '../graph/run-state.js';
 import { statefulNodes, type EditorContext } from './context.js';
 import { clearRunStates } from './live.js';
 import { loadWorkflow, savedWorkflow } from './workflow-io.js';
@@ -45,15 +45,12 @@ export function takeRunStates(ctx: EditorContext, leaving: boolean): RunStates {
   for (const node of statefulNodes(ctx.graph)) {
     const state = node.runState;
     if (!showsSomething(state)) continue;
-    const kept: NodeRunState = { ...state, images: state.images, texts: [...state.texts], validation: [...state.validation] };
+    // The node gets fresh arrays below, so the kept state may own these.
+    const kept: NodeRunState = { ...state };
     if (leaving && (kept.status === 'queued' || kept.status === 'running')) {
       kept.status = 'idle';
       kept.progress = undefined;
-      if (kept.preview) {
-        for (const image of kept.images) image.close();
-        kept.images = [];
-        kept.preview = false;
-      }
+      if (kept.preview) setImages(kept, [], false);
     }
     taken.set(String(node.id), kept);
     Object.assign(state, emptyRunState());

@@ -19,21 +19,19 @@ export function showValidationErrors(ctx: EditorContext, details: Record<string,
   let count = 0;
   // A problem of an inner node of a subgraph ("<instance>:<inner>") shows on the instance, without
   // an input mark (the input is the inner node's).
-  const mark = (id: string, issue: ValidationIssue) => {
-    const shown = shownNode(ctx.graph, id);
+  const mark = (shown: ReturnType<typeof shownNode>, issue: ValidationIssue) => {
     if (!shown) return;
     shown.node.has_errors = true;
     shown.node.runState.validation.push({ message: issue.message, ...(issue.input !== undefined && shown.exact ? { input: issue.input } : {}) });
   };
   for (const [id, entry] of Object.entries(nodeErrors)) {
-    if (!shownNode(ctx.graph, id)) continue;
-    for (const issue of entry.errors) {
-      mark(id, issue);
-      count++;
-    }
+    const shown = shownNode(ctx.graph, id);
+    if (!shown) continue;
+    for (const issue of entry.errors) mark(shown, issue);
+    count += entry.errors.length;
   }
   for (const issue of general) {
-    if (issue.nodeId !== undefined) mark(issue.nodeId, issue);
+    if (issue.nodeId !== undefined) mark(shownNode(ctx.graph, issue.nodeId), issue);
     count++;
   }
   const first = general[0]?.message ?? Object.values(nodeErrors)[0]?.errors[0]?.message ?? 'the workflow is invalid';

@@ -201,12 +201,13 @@ function stepBuffers(size: number) {
 type StepBuffers = ReturnType<typeof stepBuffers>;
 
 /**
- * Two sets of step buffers handed out in turn. A floor that always saw the same arrays would be
- * optimised with them as constants (V8 specialises a closure's constant context: no bounds or
- * pointer reloads, 2–3× faster), which no sampler, fed a new latent per call, can have.
+ * Two values made by `make(0)` and `make(1)`, handed out in turn. A floor that always saw the
+ * same arrays would be optimised with them as constants (V8 specialises a closure's constant
+ * context: no bounds or pointer reloads, 2–3× faster), which no sampler, fed a new latent per
+ * call, can have.
  */
-function alternatingBuffers(size: number): () => StepBuffers {
-  const sets = [stepBuffers(size), stepBuffers(size)];
+function alternating<T>(make: (index: number) => T): () => T {
+  const sets = [make(0), make(1)];
   let turn = 0;
   return () => sets[(turn ^= 1)]!;
 }
@@ -241,7 +242,7 @@ async function samplerOverhead(runtime: DiffusionRuntime): Promise<void> {
   // The same runtime without its fused path: sample() then runs the reference loop over denoise().
   const reference: DiffusionRuntime = { ...runtime, affine: undefined };
   const rows: string[][] = [];
-  const nextBuffers = alternatingBuffers(runtime.latentChannels * 64 * 64);
+  const nextBuffers = alternating(() => stepBuffers(runtime.latentChannels * 64 * 64));
   const floorStep = () => {
     const { x, raw, keep, input } = nextBuffers();
     stepFloor(x, raw, keep, input);
@@ -299,14 +300,13 @@ async function pipelineVsBare(runtime: DiffusionRuntime): Promise<void> {
     const { runs } = await recordRuns(() => textToImage(runtime, request));
     const counts = new Map<string, number>();
     for (const run of runs) counts.set(run.component, (counts.get(run.component) ?? 0) + 1);
-    const nextBuffers = alternatingBuffers(runtime.latentChannels * (size / 8) * (size / 8));
-    const images = [0, 1].map((phase) => Float32Array.from({ length: size * size * 3 }, (_, i) => Math.sin(i + phase)));
-    let turn = 0;
+    const nextBuffers = alternating(() => stepBuffers(runtime.latentChannels * (size / 8) * (size / 8)));
+    const nextImage = alternating((phase) => Float32Array.from({ length: size * size * 3 }, (_, i) => Math.sin(i + phase)));
     const [pipelineMs, bareMs, aloneMs, floorMs] = await timeSideBySide([
       () => textToImage(runtime, request),
       () => replay(runs),
       () => withStubbedSessions(runs, () => textToImage(runtime, request)),
-      () => runFloor(steps, nextBuffers(), images[(turn ^= 1)]!, size, size),
+      () => runFloor(steps, nextBuffers(), nextImage(), size, size),
     ], 15, 2, 20, 10);
     // The same JS alone once more with no onnxruntime call in between: on a 2-core machine the
     // runtime's worker threads, still spinning after a real run, slow whatever comes next.
